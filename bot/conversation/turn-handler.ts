@@ -1,0 +1,355 @@
+import { and, eq, gt, sql } from 'drizzle-orm';
+import type { Language } from '../../knowledge/text/detect-language.ts';
+import type { Db, Tx } from '../../migrations/database.ts';
+import { PG_UNIQUE_VIOLATION, sqlState } from '../../migrations/database-errors.ts';
+import { conversationMessages } from '../../migrations/schema/index.ts';
+import { withTenant } from '../../migrations/tenant-scope.ts';
+import { type Clock, systemClock } from '../clock.ts';
+import { escalateConversation } from '../escalation/escalate.ts';
+import {
+  escalationForMessage,
+  isUnsure,
+  lowConfidenceStreakReached,
+  type MessageAnalysis,
+} from '../escalation/escalation-policy.ts';
+import { isHumanOwned } from '../escalation/handoff.ts';
+import { handoffText } from '../escalation/handoff-text.ts';
+import { summarizeConversation } from '../escalation/summarize-conversation.ts';
+import { supportAvailability } from '../escalation/support-hours.ts';
+import { OUT_OF_SCOPE } from '../intents/intent-classifier.ts';
+import { createIntentDetector, type IntentDetector } from '../intents/intent-detector.ts';
+import type { Logger } from '../logger.ts';
+import { replyText } from '../offline/replies.ts';
+import { detectSmallTalk } from '../offline/small-talk.ts';
+import type { BotReply, Responder, TurnContext } from '../responder.ts';
+import { sentimentScore } from '../sentiment/sentiment.ts';
+import { getBotSettings } from '../settings/bot-settings-store.ts';
+import { getBusinessProfile } from '../tenants/tenant-store.ts';
+import type { ConversationEvents } from './conversation-events.ts';
+import { conversationLanguage } from './conversation-language.ts';
+import {
+  appendMessage,
+  type Channel,
+  type Conversation,
+  getConversation,
+  humanAnsweredSince,
+  lockConversation,
+  mergeMessageMetadata,
+  recentMessages,
+  type StoredMessage,
+} from './conversation-store.ts';
+
+/** How many earlier messages the responder sees. */
+const HISTORY_LENGTH = 20;
+
+export interface IncomingMessage {
+  tenantId: string;
+  conversationId: string;
+  channel: Channel;
+  text: string;
+  /** The sender's id for this message; a resend with the same id is stored and answered once. */
+  clientId?: string;
+  metadata?: Record<string, unknown>;
+}
+
+export interface TurnHandler {
+  /**
+   * Stores a customer's message and schedules the bot's answer. Resolves as soon as the message
+   * is stored, so the sender can be acknowledged before the answer is ready.
+   */
+  receive(input: IncomingMessage): Promise<{ message: StoredMessage; duplicate: boolean }>;
+  /** Resolves once every answer scheduled so far is stored (for shutdown and tests). */
+  drain(): Promise<void>;
+}
+
+/**
+ * How replies reach channels other than the widget's socket (WhatsApp, Instagram): each reply is
+ * queued in the same transaction that stores it, so an answer is never stored without being
+ * queued, nor queued without being stored.
+ */
+export interface OutboundDelivery {
+  enqueue(tx: Tx, conversation: Conversation, message: StoredMessage): Promise<void>;
+  /** Called once the transaction that enqueued has committed, so a sender can start at once. */
+  afterCommit?(): void;
+}
+
+export interface TurnHandlerDeps {
+  db: Db;
+  responder: Responder;
+  events: ConversationEvents;
+  log: Logger;
+  delivery?: OutboundDelivery;
+  /** Each customer message's intent; the offline classifier of the tenant's intents by default. */
+  intents?: IntentDetector;
+  clock?: Clock;
+  /** Told when a commit queued notifications, so they go out at once. */
+  notifier?: { kick(): void };
+  /** Writes the escalation summary (an LLM); the extractive summary is used without it or when it fails. */
+  summarizer?: (reason: string, messages: readonly StoredMessage[]) => Promise<string>;
+  /** Follows leads through the customers' messages. */
+  leads?: LeadObserver;
+}
+
+/** Watches each customer message for lead details (contact, need, buying signals). */
+export interface LeadObserver {
+  observe(input: {
+    conversation: Conversation;
+    message: StoredMessage;
+    history: readonly StoredMessage[];
+    analysis: MessageAnalysis;
+  }): Promise<void>;
+}
+
+export function createTurnHandler(deps: TurnHandlerDeps): TurnHandler {
+  const { db, responder, events, log, delivery } = deps;
+  const clock = deps.clock ?? systemClock;
+  const intents = deps.intents ?? createIntentDetector({ db, log });
+  // Answers of one conversation run one after another, in the order the messages arrived.
+  const queues = new Map<string, Promise<void>>();
+  const inFlight = new Set<Promise<void>>();
+
+  function schedule(input: IncomingMessage, message: StoredMessage): void {
+    const previous = queues.get(input.conversationId) ?? Promise.resolve();
+    const next = previous.then(() => answer(input, message));
+    const settled = next.catch((error: unknown) => {
+      log.error({ err: error, conversationId: input.conversationId }, 'answering a message failed');
+    });
+    queues.set(input.conversationId, settled);
+    inFlight.add(settled);
+    void settled.finally(() => {
+      inFlight.delete(settled);
+      if (queues.get(input.conversationId) === settled) queues.delete(input.conversationId);
+    });
+  }
+
+  async function answer(input: IncomingMessage, message: StoredMessage): Promise<void> {
+    const { tenantId, conversationId } = input;
+    const state = await withTenant(db, tenantId, async (tx) => ({
+      conversation: await getConversation(tx, conversationId),
+      history: await recentMessages(tx, conversationId, HISTORY_LENGTH + 1),
+      settings: await getBotSettings(tx, tenantId),
+      profile: await getBusinessProfile(tx, tenantId),
+    }));
+    if (!state.conversation) return;
+    // Another process may have answered this very message already (a redelivered message).
+    if (state.history.some((m) => m.seq > message.seq && isReplyTo(m, message))) return;
+    const history = state.history.filter((m) => m.seq < message.seq).slice(-HISTORY_LENGTH);
+    const analysis = await analyse(tenantId, message);
+    await deps.leads
+      ?.observe({ conversation: state.conversation, message, history, analysis })
+      .catch((error: unknown) => log.error({ err: error, conversationId }, 'lead tracking failed'));
+    // While a human owns the conversation the bot says nothing.
+    if (isHumanOwned(state.conversation)) return;
+
+    const streamId = message.id;
+    const lang = conversationLanguage(message, history, state.profile?.language);
+    const decision = escalationForMessage(analysis, state.settings);
+    const context = {
+      tenantId,
+      conversationId,
+      channel: input.channel,
+      message,
+      history,
+      analysis,
+      settings: state.settings,
+    };
+    let reply: BotReply | null;
+    let escalation: { reason: string; summary: string | null } | undefined;
+    events.publish({ type: 'typing', conversationId, active: true });
+    try {
+      if (decision && !decision.answerFirst) {
+        reply = { text: '', citations: [], metadata: { source: 'handoff', lang } };
+        escalation = { reason: decision.reason, summary: null };
+      } else {
+        reply = await respond(context, streamId, lang);
+        if (!reply) return;
+        if (reply.escalation) escalation = reply.escalation;
+        else if (decision) escalation = { reason: decision.reason, summary: null };
+        const unsure = isUnsure(reply.metadata, state.settings);
+        reply.metadata['unsure'] = unsure;
+        if (!escalation && unsure && lowConfidenceStreakReached(history, state.settings)) {
+          escalation = { reason: 'low_confidence', summary: null };
+          reply.text = '';
+        }
+      }
+      if (escalation) {
+        const availability = supportAvailability(
+          state.profile?.supportHours ?? {},
+          state.profile?.timezone ?? 'UTC',
+          clock.now(),
+        );
+        const notice = handoffText(lang, escalation.reason, availability, state.profile?.timezone ?? 'UTC');
+        // The LLM relays the tool's notice itself; everywhere else the notice follows any answer.
+        if (!reply.escalation) reply.text = reply.text ? `${reply.text}\n\n${notice}` : notice;
+        escalation.summary ??= await summarize(escalation.reason, [...history, message]);
+        reply.metadata['escalation_reason'] = escalation.reason;
+      }
+    } finally {
+      events.publish({ type: 'typing', conversationId, active: false });
+    }
+    await commit(input, message, reply, escalation, streamId);
+  }
+
+  async function respond(context: TurnContext, streamId: string, lang: Language): Promise<BotReply | null> {
+    try {
+      return await responder.respond(context, {
+        delta: (text) =>
+          events.publish({ type: 'delta', conversationId: context.conversationId, streamId, text }),
+      });
+    } catch (error) {
+      log.error({ err: error, conversationId: context.conversationId }, 'the responder failed; apologising');
+      return { text: replyText(lang, 'failure'), citations: [], metadata: { error: 'responder_failed' } };
+    }
+  }
+
+  /** Intent and sentiment of a customer message, written into its metadata. */
+  async function analyse(tenantId: string, message: StoredMessage): Promise<MessageAnalysis> {
+    const detected = await intents.detect(tenantId, message.content).catch((error: unknown) => {
+      log.error({ err: error, tenantId }, 'intent detection failed');
+      return { intent: OUT_OF_SCOPE, confidence: 0, source: 'offline' as const };
+    });
+    const analysis: MessageAnalysis = {
+      intent: detected.intent,
+      intentConfidence: detected.confidence,
+      intentSource: detected.source,
+      sentiment: sentimentScore(message.content),
+      asksForHuman: detectSmallTalk(message.content) === 'human',
+    };
+    const metadata = {
+      intent: analysis.intent,
+      intent_confidence: analysis.intentConfidence,
+      intent_source: analysis.intentSource,
+      sentiment: analysis.sentiment,
+    };
+    await withTenant(db, tenantId, (tx) => mergeMessageMetadata(tx, message.id, metadata));
+    Object.assign(message.metadata, metadata);
+    return analysis;
+  }
+
+  async function summarize(reason: string, messages: StoredMessage[]): Promise<string> {
+    if (deps.summarizer) {
+      try {
+        return await deps.summarizer(reason, messages);
+      } catch (error) {
+        log.warn({ err: error }, 'the LLM summary failed; using the extractive one');
+      }
+    }
+    return summarizeConversation(reason, messages);
+  }
+
+  /**
+   * Stores the reply, and the escalation it carries, in one transaction that first locks the
+   * conversation: if a human took it over or answered this message meanwhile, the bot's reply is
+   * dropped, so a bot and a human never both answer the same message.
+   */
+  async function commit(
+    input: IncomingMessage,
+    message: StoredMessage,
+    reply: BotReply,
+    escalation: { reason: string; summary: string | null } | undefined,
+    streamId: string,
+  ): Promise<void> {
+    const result = await withTenant(db, input.tenantId, async (tx) => {
+      const conversation = await lockConversation(tx, input.conversationId);
+      if (!conversation || isHumanOwned(conversation)) return undefined;
+      if (await humanAnsweredSince(tx, input.conversationId, message.seq)) return undefined;
+      // Two processes that each received the message (a redelivery) store one answer between them.
+      if (await hasReply(tx, message)) return undefined;
+      const stored = await appendMessage(tx, {
+        tenantId: input.tenantId,
+        conversationId: input.conversationId,
+        role: 'assistant',
+        content: reply.text,
+        metadata: {
+          ...reply.metadata,
+          citations: reply.citations,
+          reply_to: message.id,
+          stream_id: streamId,
+        },
+      });
+      let notified = 0;
+      if (escalation) {
+        const escalated = await escalateConversation(tx, {
+          conversation,
+          reason: escalation.reason,
+          summary: escalation.summary,
+          lastMessage: message.content,
+          now: clock.now(),
+        });
+        notified = escalated.notified;
+      }
+      await delivery?.enqueue(tx, conversation, stored.message);
+      return { stored: stored.message, notified };
+    });
+    if (!result) {
+      log.info(
+        { conversationId: input.conversationId },
+        'a human owns the conversation now; the bot reply is dropped',
+      );
+      return;
+    }
+    delivery?.afterCommit?.();
+    events.publish({ type: 'message', conversationId: input.conversationId, message: result.stored });
+    if (result.notified > 0) deps.notifier?.kick();
+  }
+
+  async function store(input: IncomingMessage) {
+    const write = () =>
+      withTenant(db, input.tenantId, async (tx) => {
+        const result = await appendMessage(tx, {
+          tenantId: input.tenantId,
+          conversationId: input.conversationId,
+          role: 'user',
+          content: input.text,
+          clientId: input.clientId ?? null,
+          metadata: input.metadata ?? {},
+        });
+        const conversation = await getConversation(tx, input.conversationId);
+        return { ...result, unanswered: conversation?.lastSeq === result.message.seq };
+      });
+    try {
+      return await write();
+    } catch (error) {
+      // Two connections sent the same clientId at once; the loser finds the winner's copy.
+      if (input.clientId && sqlState(error) === PG_UNIQUE_VIOLATION) return write();
+      throw error;
+    }
+  }
+
+  return {
+    async receive(input) {
+      const { message, duplicate, unanswered } = await store(input);
+      if (!duplicate) {
+        events.publish({ type: 'message', conversationId: input.conversationId, message });
+        schedule(input, message);
+      } else if (unanswered && !queues.has(input.conversationId)) {
+        // The message was stored but its answer never was (a crash in between): answer it now.
+        schedule(input, message);
+      }
+      return { message, duplicate };
+    },
+    async drain() {
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
+    },
+  };
+}
+
+function isReplyTo(candidate: StoredMessage, message: StoredMessage): boolean {
+  return candidate.role === 'assistant' && candidate.metadata['reply_to'] === message.id;
+}
+
+async function hasReply(tx: Tx, message: StoredMessage): Promise<boolean> {
+  const [found] = await tx
+    .select({ id: conversationMessages.id })
+    .from(conversationMessages)
+    .where(
+      and(
+        eq(conversationMessages.conversationId, message.conversationId),
+        gt(conversationMessages.seq, message.seq),
+        eq(conversationMessages.role, 'assistant'),
+        sql`${conversationMessages.metadata} ->> 'reply_to' = ${message.id}`,
+      ),
+    )
+    .limit(1);
+  return found !== undefined;
+}

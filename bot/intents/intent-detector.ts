@@ -1,0 +1,105 @@
+import type { Db } from '../../migrations/database.ts';
+import { withTenant } from '../../migrations/tenant-scope.ts';
+import type { Logger } from '../logger.ts';
+import { type IntentClassifier, OUT_OF_SCOPE, trainIntentClassifier } from './intent-classifier.ts';
+import {
+  intentsFingerprint,
+  listTenantIntents,
+  type TenantIntent,
+  trainingExamples,
+} from './intent-store.ts';
+
+export interface DetectedIntent {
+  intent: string;
+  /** Calibrated (offline) or stated (LLM) probability that the intent is right. */
+  confidence: number;
+  source: 'offline' | 'llm';
+}
+
+/** Classification by an LLM through structured output; the agent module provides it. */
+export type LlmIntentClassifier = (
+  text: string,
+  intents: readonly { name: string; description: string | null }[],
+) => Promise<{ intent: string; confidence: number }>;
+
+export interface IntentDetector {
+  detect(tenantId: string, text: string): Promise<DetectedIntent>;
+  /** The tenant's classifier, trained on its current intents (admin "try it" and tests). */
+  classifierFor(tenantId: string): Promise<IntentClassifier>;
+}
+
+export interface IntentDetectorDeps {
+  db: Db;
+  log: Logger;
+  /** With an LLM configured: classification through it, the offline model when it fails. */
+  llm?: LlmIntentClassifier;
+  /** How many tenants' models stay in memory. */
+  cacheSize?: number;
+}
+
+interface Cached {
+  fingerprint: string;
+  intents: TenantIntent[];
+  classifier: Promise<IntentClassifier>;
+}
+
+/**
+ * Each tenant's intent of a message. The offline classifier is trained from the tenant's intents
+ * on first use and again whenever they change (a fingerprint query per message tells), so every
+ * server process agrees without any invalidation messages.
+ */
+export function createIntentDetector({ db, log, llm, cacheSize = 500 }: IntentDetectorDeps): IntentDetector {
+  const cache = new Map<string, Cached>();
+
+  async function current(tenantId: string): Promise<Cached> {
+    const fingerprint = await withTenant(db, tenantId, (tx) => intentsFingerprint(tx));
+    const cached = cache.get(tenantId);
+    if (cached && cached.fingerprint === fingerprint) {
+      // Re-inserting keeps the map in least-recently-used order.
+      cache.delete(tenantId);
+      cache.set(tenantId, cached);
+      return cached;
+    }
+    const intents = await withTenant(db, tenantId, (tx) => listTenantIntents(tx));
+    const entry: Cached = {
+      fingerprint,
+      intents,
+      classifier: Promise.resolve().then(() => trainIntentClassifier(trainingExamples(intents))),
+    };
+    cache.delete(tenantId);
+    cache.set(tenantId, entry);
+    while (cache.size > cacheSize) cache.delete(cache.keys().next().value!);
+    return entry;
+  }
+
+  return {
+    async classifierFor(tenantId) {
+      return (await current(tenantId)).classifier;
+    },
+    async detect(tenantId, text) {
+      const entry = await current(tenantId);
+      const offline = (await entry.classifier).classify(text);
+      const fallback: DetectedIntent = {
+        intent: offline.intent,
+        confidence: offline.confidence,
+        source: 'offline',
+      };
+      if (!llm || text.trim() === '') return fallback;
+      const enabled = entry.intents.filter((i) => i.enabled);
+      try {
+        const answer = await llm(text, enabled);
+        const known = answer.intent === OUT_OF_SCOPE || enabled.some((i) => i.name === answer.intent);
+        if (!known) return fallback;
+        return { intent: answer.intent, confidence: clamp(answer.confidence), source: 'llm' };
+      } catch (error) {
+        log.warn({ err: error, tenantId }, 'LLM intent classification failed; using the offline classifier');
+        return fallback;
+      }
+    },
+  };
+}
+
+function clamp(value: number): number {
+  if (!Number.isFinite(value)) return 0;
+  return Math.round(Math.min(1, Math.max(0, value)) * 1000) / 1000;
+}

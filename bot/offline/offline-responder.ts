@@ -1,0 +1,150 @@
+import type { Retriever } from '../../knowledge/retrieve/retrieval-hit.ts';
+import { normalizeWords } from '../../knowledge/text/normalize-words.ts';
+import type { Db } from '../../migrations/database.ts';
+import { withTenant } from '../../migrations/tenant-scope.ts';
+import { conversationLanguage } from '../conversation/conversation-language.ts';
+import { getConversation } from '../conversation/conversation-store.ts';
+import { actionableIntent } from '../escalation/escalation-policy.ts';
+import { OUT_OF_SCOPE } from '../intents/intent-classifier.ts';
+import { getLeadOfConversation } from '../leads/lead-store.ts';
+import { offerMeeting } from '../meetings/meeting-store.ts';
+import type { BotReply, Responder, TurnContext } from '../responder.ts';
+import { businessInfoText } from '../tenants/business-info.ts';
+import { getBusinessProfile, getTenant } from '../tenants/tenant-store.ts';
+import { replyText } from './replies.ts';
+import { detectSmallTalk } from './small-talk.ts';
+
+export interface OfflineResponderDeps {
+  db: Db;
+  retriever: Retriever;
+}
+
+const SMALL_TALK = new Set(['greeting', 'thanks', 'goodbye']);
+const SMALL_TALK_KEYS: ReadonlySet<string> = new Set(['greeting', 'thanks', 'goodbye', 'human']);
+const BUYING = new Set(['purchase_interest', 'pricing']);
+
+/**
+ * The bot without an LLM, steered by the message's intent: templates for small talk, the
+ * business profile for hours and contact, the Cal.com link for bookings, the best passage of the
+ * tenant's knowledge (with its source) for questions, followed by an invitation to leave contact
+ * details when the customer wants to buy, and an honest "I don't know" with a way to reach a human
+ * when the knowledge has no answer (a guess about an unknown product would be worse).
+ */
+export function createOfflineResponder({ db, retriever }: OfflineResponderDeps): Responder {
+  return {
+    async respond(context) {
+      const text = context.message.content;
+      const business = await withTenant(db, context.tenantId, async (tx) => ({
+        tenant: await getTenant(tx, context.tenantId),
+        profile: await getBusinessProfile(tx, context.tenantId),
+        lead: await getLeadOfConversation(tx, context.conversationId),
+      }));
+      const lang = conversationLanguage(context.message, context.history, business.profile?.language);
+      const variables = {
+        business: business.tenant?.name,
+        contact: [business.profile?.email, business.profile?.phone].filter(Boolean).join(', ') || undefined,
+      };
+      const intent = actionableIntent(context.analysis, context.settings);
+      const template = (
+        key: Parameters<typeof replyText>[1],
+        extra: Record<string, unknown> = {},
+      ): BotReply => ({
+        text: replyText(lang, key, { ...variables, ...extra }),
+        citations: [],
+        metadata: {
+          source: 'template',
+          template: key,
+          intent: intent === OUT_OF_SCOPE && SMALL_TALK_KEYS.has(key) ? key : intent,
+          lang,
+        },
+      });
+
+      if (
+        normalizeWords(text).length === 0 &&
+        !/\p{L}|\p{N}/u.test(text) &&
+        !/\p{Extended_Pictographic}/u.test(text)
+      ) {
+        return template('empty');
+      }
+      const smallTalk =
+        detectSmallTalk(text) ?? (SMALL_TALK.has(intent) && isShort(text) ? intent : undefined);
+      // A request for a person reaches here only when the tenant does not escalate those: the
+      // bot then says how to reach the team.
+      if (smallTalk) return template(smallTalk as 'greeting' | 'thanks' | 'goodbye' | 'human');
+
+      if (intent === 'opening_hours') {
+        const info = businessInfoText(business.tenant, business.profile, lang);
+        if (info)
+          return { text: info, citations: [], metadata: { source: 'business_profile', intent, lang } };
+      }
+      if (intent === 'booking' && business.profile?.calcomUrl) {
+        const calcomUrl = business.profile.calcomUrl;
+        const meeting = await withTenant(db, context.tenantId, async (tx) => {
+          const conversation = await getConversation(tx, context.conversationId);
+          return offerMeeting(tx, {
+            tenantId: context.tenantId,
+            conversationId: context.conversationId,
+            userId: conversation?.userId ?? 'unknown',
+            calcomUrl,
+            name: business.lead?.name,
+            email: business.lead?.email,
+          });
+        });
+        return {
+          ...template('booking', { link: meeting.meetingUrl }),
+          metadata: { source: 'booking', intent, lang, meeting_id: meeting.id },
+        };
+      }
+      const lead = business.lead;
+      const gaveContact = lead && (lead.email || lead.phone) && mentionsContact(text, lead.email, lead.phone);
+      if (gaveContact) return template('leadThanks', { reach: lead.email ?? lead.phone ?? undefined });
+
+      const answer = await answerFromKnowledge(retriever, context, lang, intent);
+      if (answer) {
+        if (BUYING.has(intent) && !(lead?.email || lead?.phone)) {
+          answer.text = `${answer.text}\n\n${replyText(lang, 'leadInvite')}`;
+          answer.metadata['lead_invite'] = true;
+        }
+        return answer;
+      }
+      return {
+        text: replyText(lang, 'abstain', variables),
+        citations: [],
+        metadata: { source: 'abstain', abstained: true, intent, lang },
+      };
+    },
+  };
+}
+
+async function answerFromKnowledge(
+  retriever: Retriever,
+  context: TurnContext,
+  lang: 'fr' | 'en',
+  intent: string,
+): Promise<BotReply | undefined> {
+  const hits = await retriever.retrieve(context.tenantId, context.message.content, { lang, limit: 3 });
+  const best = hits[0];
+  if (!best) return undefined;
+  return {
+    text: best.content,
+    citations: [best.citation],
+    metadata: {
+      source: 'knowledge',
+      intent,
+      lang,
+      confidence: Number(best.score.toFixed(3)),
+      chunk_ids: hits.map((hit) => hit.chunkId),
+    },
+  };
+}
+
+function isShort(text: string): boolean {
+  return text.trim().split(/\s+/).length <= 4;
+}
+
+function mentionsContact(text: string, email: string | null, phone: string | null): boolean {
+  const plain = text.toLowerCase();
+  if (email && plain.includes(email.toLowerCase())) return true;
+  const digits = text.replace(/\D/g, '');
+  return Boolean(phone && digits.length >= 6 && phone.replace(/\D/g, '').endsWith(digits.slice(-6)));
+}

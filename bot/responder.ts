@@ -1,0 +1,40 @@
+import type { Citation } from '../knowledge/retrieve/retrieval-hit.ts';
+import type { Channel, StoredMessage } from './conversation/conversation-store.ts';
+import type { MessageAnalysis } from './escalation/escalation-policy.ts';
+import type { BotSettings } from './settings/bot-settings-store.ts';
+
+export interface TurnContext {
+  tenantId: string;
+  conversationId: string;
+  channel: Channel;
+  /** The customer's message being answered. */
+  message: StoredMessage;
+  /** Earlier messages of the conversation, oldest first, without `message`. */
+  history: StoredMessage[];
+  /** The message's intent and sentiment, when it was analysed. */
+  analysis?: MessageAnalysis;
+  /** The tenant's bot settings, when the caller has them. */
+  settings?: BotSettings;
+}
+
+export interface BotReply {
+  text: string;
+  citations: Citation[];
+  /** Stored with the message: intent, confidence, sources, model and timings. */
+  metadata: Record<string, unknown>;
+  /** Set when the responder decided a human must take over (the LLM's escalate_to_human tool). */
+  escalation?: { reason: string; summary: string | null };
+}
+
+/** Receives a reply as it is produced, for channels that can show it token by token. */
+export interface ReplyStream {
+  delta(text: string): void;
+}
+
+/**
+ * Decides the bot's answer to one customer message. The offline responder and the LLM agent both
+ * implement it; returning null means the bot stays silent.
+ */
+export interface Responder {
+  respond(context: TurnContext, stream?: ReplyStream): Promise<BotReply | null>;
+}

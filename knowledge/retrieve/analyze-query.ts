@@ -1,0 +1,119 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, type Tx } from '../../migrations/database.ts';
+import type { Language } from '../text/detect-language.ts';
+import { normalizeWords } from '../text/normalize-words.ts';
+import { impliedTopicWords } from '../text/question-topics.ts';
+import { QUESTION_WORDS } from '../text/question-words.ts';
+import type { QueryWord } from './lexical-index.ts';
+
+/** How similar (trigram) an unknown word must be to a known one to be read as a typo of it. */
+const TYPO_SIMILARITY = 0.4;
+
+export interface AnalyzedWord extends QueryWord {
+  word: string;
+  /** The known word it was read as, when it was a typo. */
+  corrected: string | null;
+}
+
+export interface AnalyzedQuery {
+  /** The tenant's knowledge revision seen by this transaction. */
+  revision: number;
+  words: AnalyzedWord[];
+}
+
+interface WordRow extends Record<string, unknown> {
+  word: string | null;
+  stop_fr: boolean;
+  stop_en: boolean;
+  fr: string[] | null;
+  en: string[] | null;
+  simple: string[] | null;
+  revision: number | string | null;
+}
+
+/**
+ * Reads a question the way the chunks were indexed, in one round trip: its words, without the
+ * words that only shape a question but with the topic words their shape implies, each with its lexemes under the French, English and plain
+ * configurations (a chunk is stemmed in its own language). Stop words of the visitor's language
+ * are dropped. Also returns the tenant's knowledge revision.
+ */
+export async function analyzeQuery(
+  tx: Tx,
+  query: string,
+  lang: Language | undefined,
+): Promise<AnalyzedQuery> {
+  const written = normalizeWords(query).filter((word) => !QUESTION_WORDS.has(word));
+  const implied = new Set(impliedTopicWords(query).filter((word) => !written.includes(word)));
+  const words = [...written, ...implied];
+  const rows = await queryRows<WordRow>(
+    tx,
+    sql`
+      select q.word,
+             to_tsvector('causette_fr', q.word) = ''::tsvector as stop_fr,
+             to_tsvector('causette_en', q.word) = ''::tsvector as stop_en,
+             ${lexemesOf(sql`q.word`)},
+             (select revision from knowledge_revisions) as revision
+      from (select null::text as word union all
+            select * from json_array_elements_text(${JSON.stringify(words)}::json)) as q(word)
+    `,
+  );
+  // The null row is there so the revision comes back even for a question of stop words only.
+  const revision = Number(rows.find((row) => row.word === null)?.revision ?? 0);
+  const analyzed: AnalyzedWord[] = [];
+  for (const row of rows) {
+    if (row.word === null) continue;
+    const stop = lang === 'fr' ? row.stop_fr : lang === 'en' ? row.stop_en : row.stop_fr && row.stop_en;
+    if (stop) continue;
+    const lexemes = lexemeSet(row);
+    if (lexemes.length === 0) continue;
+    analyzed.push({
+      word: row.word,
+      corrected: null,
+      lexemes,
+      ...(implied.has(row.word) ? { implied: true } : {}),
+    });
+  }
+  // The index reads implied words last, once the written ones have found their chunks.
+  analyzed.sort((a, b) => Number(a.implied ?? false) - Number(b.implied ?? false));
+  return { revision, words: analyzed };
+}
+
+/**
+ * Reads words the knowledge never uses as typos of the closest word it does use (pg_trgm
+ * similarity against the tenant's vocabulary), so "livrasion" finds "livraison". Returns the
+ * corrected words with their lexemes; words with no close match are left out.
+ */
+export async function correctTypos(tx: Tx, words: string[]): Promise<Map<string, AnalyzedWord>> {
+  const candidates = words.filter((word) => word.length >= 4);
+  if (candidates.length === 0) return new Map();
+  const rows = await queryRows<WordRow & { fixed: string }>(
+    tx,
+    sql`
+      select q.word, fix.term as fixed, false as stop_fr, false as stop_en, ${lexemesOf(sql`fix.term`)}
+      from json_array_elements_text(${JSON.stringify(candidates)}::json) as q(word)
+      cross join lateral (
+        select t.term from knowledge_terms t
+        where t.term % q.word and similarity(t.term, q.word) >= ${TYPO_SIMILARITY}
+        order by similarity(t.term, q.word) desc, t.chunk_count desc
+        limit 1
+      ) fix
+    `,
+  );
+  const corrected = new Map<string, AnalyzedWord>();
+  for (const row of rows) {
+    const lexemes = lexemeSet(row);
+    if (row.word && lexemes.length > 0)
+      corrected.set(row.word, { word: row.word, corrected: row.fixed, lexemes });
+  }
+  return corrected;
+}
+
+function lexemesOf(word: ReturnType<typeof sql>) {
+  return sql`array(select lexeme from unnest(to_tsvector('causette_fr', ${word}))) as fr,
+             array(select lexeme from unnest(to_tsvector('causette_en', ${word}))) as en,
+             array(select lexeme from unnest(to_tsvector('causette_simple', ${word}))) as simple`;
+}
+
+function lexemeSet(row: WordRow): string[] {
+  return [...new Set([...(row.fr ?? []), ...(row.en ?? []), ...(row.simple ?? [])])];
+}

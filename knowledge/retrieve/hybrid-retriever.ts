@@ -1,0 +1,256 @@
+import { sql } from 'drizzle-orm';
+import { type Db, queryRows } from '../../migrations/database.ts';
+import { withTenant } from '../../migrations/tenant-scope.ts';
+import type { Embedder } from '../embed/embedder.ts';
+import type { KnowledgeLogger } from '../knowledge-logger.ts';
+import type { Language } from '../text/detect-language.ts';
+import type { VectorStore } from '../vector/vector-store.ts';
+import { analyzeQuery, correctTypos } from './analyze-query.ts';
+import { citationOf } from './citation.ts';
+import { fuseRankings } from './fuse-rankings.ts';
+import { LexicalIndexCache } from './lexical-index-cache.ts';
+import type { RetrievalHit, RetrieveOptions, Retriever } from './retrieval-hit.ts';
+import { trigramSimilarity, trigrams } from './trigram-similarity.ts';
+
+/** Below this score a passage is more likely wrong than right, so retrieval reports nothing. */
+export const DEFAULT_RELEVANCE_THRESHOLD = 0.45;
+
+export interface HybridRetrieverOptions {
+  db: Db;
+  /** Both absent: lexical retrieval only. */
+  embedder?: Embedder | undefined;
+  vectors?: VectorStore | undefined;
+  /** Shared by the retrievers of one process; one is made when absent. */
+  lexicalIndexes?: LexicalIndexCache;
+  threshold?: number;
+  log?: KnowledgeLogger;
+  tuning?: Partial<RetrievalTuning>;
+}
+
+export interface RetrievalTuning {
+  /** Lexical candidates ranked (and reranked by title similarity). */
+  lexicalCandidates: number;
+  /** Nearest neighbours asked of the vector store. */
+  denseCandidates: number;
+  /** Weight of the title's trigram similarity to the question, against the normalised BM25F. */
+  titleSimilarity: number;
+  /** The k of reciprocal rank fusion. */
+  fusionK: number;
+  /** A chunk in another language than the visitor's keeps this share of its fused score. */
+  otherLanguage: number;
+}
+
+const DEFAULT_TUNING: RetrievalTuning = {
+  lexicalCandidates: 100,
+  denseCandidates: 40,
+  titleSimilarity: 1,
+  fusionK: 10,
+  otherLanguage: 0.9,
+};
+
+/** Everything a retrieval measured, for benchmarks and debugging. */
+export interface RetrievalTrace {
+  lexical: string[];
+  dense: string[];
+  /** Per returned chunk: its lexical score (coverage) and its vector's cosine similarity. */
+  signals: Map<string, { lexical: number; similarity: number | null; titleSimilarity: number }>;
+  /** Milliseconds spent in each step. */
+  timings: { embed: number; analyze: number; dense: number; index: number; lexical: number; rows: number };
+}
+
+/**
+ * Hybrid retrieval: BM25F over Postgres's text analysis (with typo correction), reranked by how
+ * close each title is to the question; nearest neighbours from the vector store; the two fused by
+ * reciprocal rank. Each hit gets a score in [0, 1]: the share of the question it covers, or the
+ * calibrated similarity of its vector, whichever is higher; below the threshold nothing is
+ * returned, so the bot can say it doesn't know.
+ */
+export function createHybridRetriever(options: HybridRetrieverOptions): Retriever & {
+  retrieveWithTrace(
+    tenantId: string,
+    query: string,
+    options?: RetrieveOptions & { threshold?: number },
+  ): Promise<{ hits: RetrievalHit[]; trace: RetrievalTrace }>;
+} {
+  const cache = options.lexicalIndexes ?? new LexicalIndexCache();
+  const threshold = options.threshold ?? DEFAULT_RELEVANCE_THRESHOLD;
+  const tuning = { ...DEFAULT_TUNING, ...options.tuning };
+  const { embedder, vectors } = options;
+
+  async function retrieveWithTrace(
+    tenantId: string,
+    query: string,
+    retrieveOptions: RetrieveOptions & { threshold?: number } = {},
+  ) {
+    const limit = retrieveOptions.limit ?? 5;
+    const lang = retrieveOptions.lang;
+    const minimum = retrieveOptions.threshold ?? threshold;
+    const trace: RetrievalTrace = {
+      lexical: [],
+      dense: [],
+      signals: new Map(),
+      timings: { embed: 0, analyze: 0, dense: 0, index: 0, lexical: 0, rows: 0 },
+    };
+    let clock = performance.now();
+    const lap = (step: keyof RetrievalTrace['timings']) => {
+      const now = performance.now();
+      trace.timings[step] += now - clock;
+      clock = now;
+    };
+    if (query.trim() === '') return { hits: [], trace };
+
+    // Embedding may call a remote service: done before the transaction holds a connection.
+    let queryVector: number[] | undefined;
+    if (embedder && vectors) {
+      try {
+        queryVector = await embedder.embedQuery(query);
+      } catch (error) {
+        // Without the query's vector, lexical retrieval still answers.
+        options.log?.warn({ err: error, model: embedder.model }, 'query embedding failed');
+      }
+    }
+    lap('embed');
+
+    const hits = await withTenant(options.db, tenantId, async (tx) => {
+      // Both run in this transaction; a remote store (Qdrant) answers meanwhile.
+      const timed = async <T>(step: 'analyze' | 'dense', work: Promise<T>): Promise<T> => {
+        const start = performance.now();
+        try {
+          return await work;
+        } finally {
+          trace.timings[step] = performance.now() - start;
+        }
+      };
+      const [analysis, dense] = await Promise.all([
+        timed('analyze', analyzeQuery(tx, query, lang)),
+        timed(
+          'dense',
+          queryVector && vectors && embedder
+            ? vectors
+                .search(tx, tenantId, {
+                  vector: queryVector,
+                  model: embedder.model,
+                  limit: tuning.denseCandidates,
+                })
+                .catch((error: unknown) => {
+                  options.log?.warn({ err: error, store: vectors.kind }, 'vector search failed');
+                  return [];
+                })
+            : Promise.resolve([]),
+        ),
+      ]);
+      clock = performance.now();
+      const index = await cache.get(tx, tenantId, analysis.revision);
+      lap('index');
+      // Only words the knowledge never uses are looked up as typos: most questions need no
+      // second round trip.
+      const unknown = analysis.words.filter(
+        (w) => !w.implied && w.lexemes.every((lexeme) => index.frequency(lexeme) === 0),
+      );
+      const corrections =
+        unknown.length > 0
+          ? await correctTypos(
+              tx,
+              unknown.map((w) => w.word),
+            )
+          : new Map();
+      const words = analysis.words.map((w) => corrections.get(w.word) ?? w);
+      const lexical = index.search(words, tuning.lexicalCandidates);
+
+      // Titles say what a passage answers: the question's closeness to them reorders the
+      // lexical candidates.
+      const best = lexical[0]?.bm25 ?? 0;
+      const queryGrams = trigrams(query);
+      const titleSimilarity = new Map<string, number>();
+      const reranked = lexical
+        .map((candidate) => {
+          const similarity = candidate.title ? trigramSimilarity(queryGrams, trigrams(candidate.title)) : 0;
+          titleSimilarity.set(candidate.chunkId, similarity);
+          return { candidate, value: candidate.bm25 / (best || 1) + tuning.titleSimilarity * similarity };
+        })
+        .sort((a, b) => b.value - a.value)
+        .map((entry) => entry.candidate);
+      trace.lexical = reranked.map((c) => c.chunkId);
+      lap('lexical');
+      trace.dense = dense.map((d) => d.chunkId);
+
+      const fused = fuseRankings(
+        [
+          { ids: trace.lexical, weight: 1 },
+          { ids: trace.dense, weight: embedder?.fusionWeight ?? 0 },
+        ],
+        tuning.fusionK,
+      );
+      const shortlist = [...fused.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, Math.max(limit * 4, 20))
+        .map(([id]) => id);
+      if (shortlist.length === 0) return [];
+
+      const lexicalById = new Map(lexical.map((c) => [c.chunkId, c]));
+      lap('lexical');
+      const denseById = new Map(dense.map((d) => [d.chunkId, d.similarity]));
+      // Rows are read back under row level security: a stale index entry or a vector store
+      // point without its chunk never becomes a hit.
+      const rows = await queryRows<ChunkRow>(
+        tx,
+        sql`select id, source_type, source_id, title, content, lang, metadata
+            from knowledge_chunks where id = any(${`{${shortlist.join(',')}}`}::uuid[])`,
+      );
+      lap('rows');
+      return rows
+        .map((row) => {
+          const sameLanguage = !lang || !row.lang || row.lang === lang;
+          const candidate = lexicalById.get(row.id);
+          const lexicalScore = candidate
+            ? candidate.coverage * (0.85 + 0.15 * candidate.titleCoverage) * (sameLanguage ? 1 : 0.9)
+            : 0;
+          const similarity = denseById.get(row.id);
+          const denseScore = similarity !== undefined && embedder ? embedder.relevance(similarity) : 0;
+          trace.signals.set(row.id, {
+            lexical: lexicalScore,
+            similarity: similarity ?? null,
+            titleSimilarity: titleSimilarity.get(row.id) ?? 0,
+          });
+          return {
+            hit: toHit(row, Math.min(1, Math.max(lexicalScore, denseScore))),
+            rank: (fused.get(row.id) ?? 0) * (sameLanguage ? 1 : tuning.otherLanguage),
+          };
+        })
+        .sort((a, b) => b.rank - a.rank)
+        .map((entry) => entry.hit);
+    });
+    return { hits: hits.filter((hit) => hit.score >= minimum).slice(0, limit), trace };
+  }
+
+  return {
+    retrieveWithTrace,
+    async retrieve(tenantId, query, retrieveOptions) {
+      return (await retrieveWithTrace(tenantId, query, retrieveOptions)).hits;
+    },
+  };
+}
+
+interface ChunkRow extends Record<string, unknown> {
+  id: string;
+  source_type: string;
+  source_id: string | null;
+  title: string | null;
+  content: string;
+  lang: string | null;
+  metadata: Record<string, unknown> | string;
+}
+
+function toHit(row: ChunkRow, score: number): RetrievalHit {
+  const metadata = typeof row.metadata === 'string' ? JSON.parse(row.metadata) : row.metadata;
+  return {
+    chunkId: row.id,
+    sourceType: row.source_type,
+    sourceId: row.source_id,
+    title: row.title,
+    content: row.content,
+    lang: row.lang === 'fr' || row.lang === 'en' ? (row.lang as Language) : null,
+    score,
+    citation: citationOf({ title: row.title, sourceType: row.source_type }, metadata),
+  };
+}

@@ -1,0 +1,261 @@
+/**
+ * One chunk as the lexical index holds it: the lexemes of its search_vector (Postgres's French,
+ * English or simple analysis, unaccented and stemmed) with their counts in the title and body.
+ */
+export interface IndexedChunk {
+  id: string;
+  title: string | null;
+  terms: [lexeme: string, titleCount: number, bodyCount: number][];
+}
+
+/** A query word with every lexeme it may have become in a chunk, whatever the chunk's language. */
+export interface QueryWord {
+  lexemes: string[];
+  /**
+   * Implied by the question's shape rather than written in it: it helps rank the chunks that
+   * match the written words, but neither finds chunks on its own nor counts in coverage.
+   * Implied words come after the written ones.
+   */
+  implied?: boolean;
+}
+
+export interface LexicalCandidate {
+  chunkId: string;
+  title: string | null;
+  /** BM25F score: unbounded, comparable only within one query. */
+  bm25: number;
+  /** Share of the query's information (IDF-weighted words) found in the chunk, in [0, 1]. */
+  coverage: number;
+  /** Share found in the chunk's title. */
+  titleCoverage: number;
+}
+
+export interface Bm25Parameters {
+  k1: number;
+  /** How much a title occurrence counts against a body occurrence. */
+  titleWeight: number;
+  /** Length normalisation of titles and of bodies. */
+  titleB: number;
+  bodyB: number;
+}
+
+export const DEFAULT_BM25: Bm25Parameters = { k1: 1.2, titleWeight: 3, titleB: 0.3, bodyB: 0.75 };
+
+interface Posting {
+  slots: number[];
+  titleCounts: number[];
+  bodyCounts: number[];
+}
+
+/**
+ * A BM25F index of one tenant's chunks, in memory. Postgres analyses the text (its stemmers and
+ * unaccent make the lexemes); this ranks, because Postgres's own ranking ignores how rare a word
+ * is and how long a passage is. Chunks are added and removed one by one as the tenant's knowledge
+ * changes; removed slots are dropped from the postings when they pile up.
+ */
+export class LexicalIndex {
+  revision = 0;
+  private readonly slotOf = new Map<string, number>();
+  private ids: (string | null)[] = [];
+  private titles: (string | null)[] = [];
+  private titleLengths: number[] = [];
+  private bodyLengths: number[] = [];
+  private slotTerms: (string[] | null)[] = [];
+  private postings = new Map<string, Posting>();
+  private readonly documentFrequency = new Map<string, number>();
+  private titleLengthSum = 0;
+  private bodyLengthSum = 0;
+  private dead = 0;
+  private postingCount = 0;
+
+  constructor(private readonly parameters: Bm25Parameters = DEFAULT_BM25) {}
+
+  get size(): number {
+    return this.slotOf.size;
+  }
+
+  /** Postings held, the measure of the index's memory. */
+  get weight(): number {
+    return this.postingCount;
+  }
+
+  /** How many chunks hold a lexeme. */
+  frequency(lexeme: string): number {
+    return this.documentFrequency.get(lexeme) ?? 0;
+  }
+
+  has(chunkId: string): boolean {
+    return this.slotOf.has(chunkId);
+  }
+
+  add(chunk: IndexedChunk): void {
+    if (this.slotOf.has(chunk.id)) this.remove(chunk.id);
+    const slot = this.ids.length;
+    let titleLength = 0;
+    let bodyLength = 0;
+    const lexemes: string[] = [];
+    for (const [lexeme, titleCount, bodyCount] of chunk.terms) {
+      if (titleCount + bodyCount <= 0) continue;
+      let posting = this.postings.get(lexeme);
+      if (!posting) {
+        posting = { slots: [], titleCounts: [], bodyCounts: [] };
+        this.postings.set(lexeme, posting);
+      }
+      posting.slots.push(slot);
+      posting.titleCounts.push(titleCount);
+      posting.bodyCounts.push(bodyCount);
+      this.documentFrequency.set(lexeme, (this.documentFrequency.get(lexeme) ?? 0) + 1);
+      titleLength += titleCount;
+      bodyLength += bodyCount;
+      lexemes.push(lexeme);
+    }
+    this.slotOf.set(chunk.id, slot);
+    this.ids.push(chunk.id);
+    this.titles.push(chunk.title);
+    this.titleLengths.push(titleLength);
+    this.bodyLengths.push(bodyLength);
+    this.slotTerms.push(lexemes);
+    this.titleLengthSum += titleLength;
+    this.bodyLengthSum += bodyLength;
+    this.postingCount += lexemes.length;
+  }
+
+  remove(chunkId: string): void {
+    const slot = this.slotOf.get(chunkId);
+    if (slot === undefined) return;
+    this.slotOf.delete(chunkId);
+    for (const lexeme of this.slotTerms[slot] ?? []) {
+      const df = (this.documentFrequency.get(lexeme) ?? 1) - 1;
+      if (df <= 0) this.documentFrequency.delete(lexeme);
+      else this.documentFrequency.set(lexeme, df);
+    }
+    this.titleLengthSum -= this.titleLengths[slot] ?? 0;
+    this.bodyLengthSum -= this.bodyLengths[slot] ?? 0;
+    this.ids[slot] = null;
+    this.titles[slot] = null;
+    this.slotTerms[slot] = null;
+    this.dead += 1;
+    if (this.dead > 1000 && this.dead > this.slotOf.size / 4) this.compact();
+  }
+
+  /** The best `limit` chunks for the query words, by BM25F; only chunks that share a lexeme. */
+  search(words: QueryWord[], limit: number): LexicalCandidate[] {
+    const live = this.slotOf.size;
+    if (live === 0 || words.length === 0) return [];
+    const { k1, titleWeight, titleB, bodyB } = this.parameters;
+    const averageTitle = Math.max(this.titleLengthSum / live, 1);
+    const averageBody = Math.max(this.bodyLengthSum / live, 1);
+    const idf = (df: number) => Math.log(1 + (live - df + 0.5) / (df + 0.5));
+    const slots = this.ids.length;
+    // Typed arrays over all slots, touched lists to reset them: no allocation per posting.
+    const bm25 = new Float64Array(slots);
+    const matched = new Float64Array(slots);
+    const inTitle = new Float64Array(slots);
+    const wordBest = new Float64Array(slots).fill(-1);
+    const wordTitle = new Uint8Array(slots);
+    const touched: number[] = [];
+    const wordTouched: number[] = [];
+    let totalWeight = 0;
+
+    for (const word of words) {
+      // A word that the knowledge never uses is as rare as a word can be: a question about
+      // "voitures" is not answered by a passage that merely shares its verb.
+      let df = 0;
+      for (const lexeme of word.lexemes) df = Math.max(df, this.documentFrequency.get(lexeme) ?? 0);
+      const weight = word.implied ? 0 : idf(df);
+      totalWeight += weight;
+      wordTouched.length = 0;
+      // In a large index a word found in a fifth of the chunks tells them apart by little
+      // (its IDF is under 1.7 where a rare word's is 8 or more) and costs the most to score:
+      // it still counts in the question's total, so coverage stays honest.
+      if (live >= 5000 && df > live / 5) continue;
+      // Per chunk, the best of the word's lexemes (its French, English and plain forms).
+      for (const lexeme of new Set(word.lexemes)) {
+        const posting = this.postings.get(lexeme);
+        const lexemeDf = this.documentFrequency.get(lexeme);
+        if (!posting || !lexemeDf) continue;
+        const lexemeIdf = idf(lexemeDf);
+        const { slots: postingSlots, titleCounts, bodyCounts } = posting;
+        for (let i = 0; i < postingSlots.length; i++) {
+          const slot = postingSlots[i]!;
+          if (this.ids[slot] === null) continue;
+          const titleCount = titleCounts[i]!;
+          const weighted =
+            (titleWeight * titleCount) / (1 - titleB + (titleB * this.titleLengths[slot]!) / averageTitle) +
+            bodyCounts[i]! / (1 - bodyB + (bodyB * this.bodyLengths[slot]!) / averageBody);
+          const score = (lexemeIdf * weighted * (k1 + 1)) / (k1 + weighted);
+          if (wordBest[slot]! < 0) wordTouched.push(slot);
+          if (score > wordBest[slot]!) wordBest[slot] = score;
+          if (titleCount > 0) wordTitle[slot] = 1;
+        }
+      }
+      for (const slot of wordTouched) {
+        if (word.implied && matched[slot] === 0) {
+          wordBest[slot] = -1;
+          wordTitle[slot] = 0;
+          continue;
+        }
+        if (matched[slot] === 0) touched.push(slot);
+        bm25[slot]! += wordBest[slot]!;
+        matched[slot]! += weight;
+        if (wordTitle[slot]) inTitle[slot]! += weight;
+        wordBest[slot] = -1;
+        wordTitle[slot] = 0;
+      }
+    }
+    if (totalWeight <= 0) return [];
+    touched.sort((a, b) => bm25[b]! - bm25[a]!);
+    return touched.slice(0, limit).map((slot) => ({
+      chunkId: this.ids[slot]!,
+      title: this.titles[slot] ?? null,
+      bm25: bm25[slot]!,
+      coverage: Math.min(1, matched[slot]! / totalWeight),
+      titleCoverage: Math.min(1, inTitle[slot]! / totalWeight),
+    }));
+  }
+
+  /** Renumbers the live chunks, dropping removed ones from every posting list. */
+  private compact(): void {
+    const renumber = new Int32Array(this.ids.length).fill(-1);
+    const ids: (string | null)[] = [];
+    const titles: (string | null)[] = [];
+    const titleLengths: number[] = [];
+    const bodyLengths: number[] = [];
+    const slotTerms: (string[] | null)[] = [];
+    for (let slot = 0; slot < this.ids.length; slot++) {
+      const id = this.ids[slot];
+      if (id === null || id === undefined) continue;
+      renumber[slot] = ids.length;
+      this.slotOf.set(id, ids.length);
+      ids.push(id);
+      titles.push(this.titles[slot] ?? null);
+      titleLengths.push(this.titleLengths[slot] ?? 0);
+      bodyLengths.push(this.bodyLengths[slot] ?? 0);
+      slotTerms.push(this.slotTerms[slot] ?? []);
+    }
+    const postings = new Map<string, Posting>();
+    let postingCount = 0;
+    for (const [lexeme, posting] of this.postings) {
+      const kept: Posting = { slots: [], titleCounts: [], bodyCounts: [] };
+      for (let i = 0; i < posting.slots.length; i++) {
+        const slot = renumber[posting.slots[i]!]!;
+        if (slot < 0) continue;
+        kept.slots.push(slot);
+        kept.titleCounts.push(posting.titleCounts[i]!);
+        kept.bodyCounts.push(posting.bodyCounts[i]!);
+      }
+      if (kept.slots.length > 0) {
+        postings.set(lexeme, kept);
+        postingCount += kept.slots.length;
+      }
+    }
+    this.ids = ids;
+    this.titles = titles;
+    this.titleLengths = titleLengths;
+    this.bodyLengths = bodyLengths;
+    this.slotTerms = slotTerms;
+    this.postings = postings;
+    this.postingCount = postingCount;
+    this.dead = 0;
+  }
+}

@@ -1,0 +1,33 @@
+import type { Language } from '../text/detect-language.ts';
+
+/** Where an answer came from, as shown to the visitor. */
+export interface Citation {
+  title: string;
+  url?: string;
+  filename?: string;
+}
+
+export interface RetrievalHit {
+  chunkId: string;
+  sourceType: string;
+  sourceId: string | null;
+  title: string | null;
+  content: string;
+  lang: Language | null;
+  /** Relevance in [0, 1]; comparable across queries, so a fixed threshold means something. */
+  score: number;
+  citation: Citation;
+}
+
+export interface RetrieveOptions {
+  /** How many hits at most (default 5). */
+  limit?: number;
+  /** The visitor's language, when known: chunks in it win ties against their translations. */
+  lang?: Language;
+}
+
+/** Finds the passages of a tenant's knowledge that answer a question. */
+export interface Retriever {
+  /** Hits above the relevance threshold, best first; empty means "nothing relevant". */
+  retrieve(tenantId: string, query: string, options?: RetrieveOptions): Promise<RetrievalHit[]>;
+}

@@ -1,0 +1,167 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsync } from 'fastify';
+import Type from 'typebox';
+import { activeJobFor, type KnowledgeJob, listJobs } from '../../../knowledge/jobs/job-store.ts';
+import {
+  getWebsiteSource,
+  listWebsitePages,
+  listWebsiteSources,
+  type WebsiteSource as WebsiteSourceRow,
+} from '../../../knowledge/web/website-store.ts';
+import type { Db, Tx } from '../../../migrations/database.ts';
+import { withTenant } from '../../../migrations/tenant-scope.ts';
+import { Errors } from '../../errors.ts';
+import type { Knowledge } from '../../knowledge-setup.ts';
+import { UuidParams } from './common-schemas.ts';
+import { toApiError } from './knowledge-errors.ts';
+import { Job, WebsitePage, WebsiteSource } from './knowledge-schemas.ts';
+
+const Frequency = Type.Union([Type.Literal('manual'), Type.Literal('daily'), Type.Literal('weekly')]);
+const NewSource = Type.Object(
+  {
+    baseUrl: Type.String({ pattern: '^https?://', maxLength: 500 }),
+    maxPages: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+    crawlFrequency: Type.Optional(Frequency),
+    maxDepth: Type.Optional(Type.Integer({ minimum: 0, maximum: 20 })),
+  },
+  { additionalProperties: false },
+);
+const SourcePatch = Type.Object(
+  {
+    maxPages: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+    crawlFrequency: Type.Optional(Frequency),
+    maxDepth: Type.Optional(Type.Integer({ minimum: 0, maximum: 20 })),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * Website sources. Creating one starts its first crawl (202 with the job); daily and weekly ones
+ * are then crawled again on their schedule. GET shows the running crawl's counters.
+ */
+export const websiteRoutes: FastifyPluginAsync<{ db: Db; knowledge: Knowledge }> = async (base, options) => {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>();
+  const { db, knowledge } = options;
+  const refuse = (error: unknown) => {
+    throw toApiError(error);
+  };
+
+  app.get(
+    '/websites',
+    { schema: { response: { 200: Type.Object({ items: Type.Array(WebsiteSource) }) } } },
+    async (request) => {
+      const items = await withTenant(db, request.adminTenantId!, async (tx) =>
+        Promise.all((await listWebsiteSources(tx)).map((row) => withJob(tx, row))),
+      );
+      return { items };
+    },
+  );
+
+  app.post(
+    '/websites',
+    { schema: { body: NewSource, response: { 202: Type.Object({ source: WebsiteSource, job: Job }) } } },
+    async (request, reply) => {
+      const { source, job } = await knowledge.websites
+        .create(request.adminTenantId!, request.body)
+        .catch(refuse);
+      return reply.code(202).send({ source: present(source, job), job });
+    },
+  );
+
+  app.get(
+    '/websites/:id',
+    { schema: { params: UuidParams, response: { 200: WebsiteSource } } },
+    async (request) => {
+      const source = await withTenant(db, request.adminTenantId!, async (tx) => {
+        const row = await getWebsiteSource(tx, request.params.id);
+        return row ? withJob(tx, row) : undefined;
+      });
+      if (!source) throw new Errors.NotFound('Website source');
+      return source;
+    },
+  );
+
+  app.get(
+    '/websites/:id/pages',
+    { schema: { params: UuidParams, response: { 200: Type.Object({ items: Type.Array(WebsitePage) }) } } },
+    async (request) => {
+      const items = await withTenant(db, request.adminTenantId!, async (tx) =>
+        (await getWebsiteSource(tx, request.params.id)) ? listWebsitePages(tx, request.params.id) : undefined,
+      );
+      if (!items) throw new Errors.NotFound('Website source');
+      return { items };
+    },
+  );
+
+  app.patch(
+    '/websites/:id',
+    { schema: { params: UuidParams, body: SourcePatch, response: { 200: WebsiteSource } } },
+    async (request) => {
+      const tenantId = request.adminTenantId!;
+      await knowledge.websites.update(tenantId, request.params.id, request.body).catch(refuse);
+      return withTenant(db, tenantId, async (tx) =>
+        withJob(tx, (await getWebsiteSource(tx, request.params.id))!),
+      );
+    },
+  );
+
+  app.post(
+    '/websites/:id/crawl',
+    { schema: { params: UuidParams, response: { 202: Type.Object({ job: Job }) } } },
+    async (request, reply) => {
+      const job = await knowledge.websites.crawl(request.adminTenantId!, request.params.id).catch(refuse);
+      return reply.code(202).send({ job });
+    },
+  );
+
+  app.delete('/websites/:id', { schema: { params: UuidParams } }, async (request, reply) => {
+    if (!(await knowledge.websites.remove(request.adminTenantId!, request.params.id))) {
+      throw new Errors.NotFound('Website source');
+    }
+    return reply.code(204).send();
+  });
+
+  app.post(
+    '/knowledge/reembed',
+    {
+      schema: {
+        body: Type.Object(
+          { scope: Type.Optional(Type.Union([Type.Literal('stale'), Type.Literal('all')])) },
+          { additionalProperties: false },
+        ),
+        response: { 202: Type.Object({ job: Job }) },
+      },
+    },
+    async (request, reply) => {
+      const job = await knowledge.rebuild(request.adminTenantId!, request.body.scope ?? 'all', 'reembed');
+      return reply.code(202).send({ job });
+    },
+  );
+
+  app.post(
+    '/knowledge/reindex',
+    { schema: { response: { 202: Type.Object({ job: Job }) } } },
+    async (request, reply) => {
+      const job = await knowledge.rebuild(request.adminTenantId!, 'all', 'reindex');
+      return reply.code(202).send({ job });
+    },
+  );
+};
+
+async function withJob(tx: Tx, row: WebsiteSourceRow) {
+  const job =
+    (await activeJobFor(tx, row.id)) ?? (await listJobs(tx, { sourceId: row.id, limit: 1 }))[0] ?? null;
+  return present(row, job);
+}
+
+function present(row: WebsiteSourceRow, job: KnowledgeJob | null) {
+  const depth = row.metadata['max_depth'];
+  const lastCrawl = row.metadata['last_crawl'];
+  return {
+    ...row,
+    maxDepth: typeof depth === 'number' ? depth : null,
+    lastCrawl:
+      typeof lastCrawl === 'object' && lastCrawl !== null ? (lastCrawl as Record<string, unknown>) : null,
+    job,
+  };
+}

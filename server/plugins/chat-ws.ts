@@ -1,0 +1,149 @@
+import type { FastifyPluginAsync } from 'fastify';
+import Type from 'typebox';
+import type { WebSocket } from 'ws';
+import type { ConversationEvents } from '../../bot/conversation/conversation-events.ts';
+import type { TurnHandler } from '../../bot/conversation/turn-handler.ts';
+import type { Db } from '../../migrations/database.ts';
+import { Limiter } from '../chat/limiter.ts';
+import { BucketMap, TokenBucket } from '../chat/token-bucket.ts';
+import { VisitorSession } from '../chat/visitor-session.ts';
+import { Errors } from '../errors.ts';
+import { originAllowed, type PublicTenant, type TenantDirectory } from '../tenant-directory.ts';
+
+/** Limits of the widget socket; every one has a default (see server/config.ts for the env names). */
+export interface ChatLimits {
+  /** Sockets held at once; beyond, the handshake is refused with 503. */
+  maxSockets: number;
+  /** Messages per visitor per minute (all of the visitor's sockets together)... */
+  messagesPerMinute: number;
+  /** ...with bursts of this many. */
+  messageBurst: number;
+  /** Frames of any kind per socket per second, with bursts of twice as many. */
+  framesPerSecond: number;
+  /** Hellos whose database work runs at once; the rest queue (a reconnect storm)... */
+  helloConcurrency: number;
+  /** ...up to this many; beyond, a hello is refused at once (close 1013) and the widget retries later. */
+  maxPendingHellos: number;
+  /** Bytes queued for a socket that does not read, beyond which it is closed. */
+  maxBufferedBytes: number;
+}
+
+export const defaultChatLimits: ChatLimits = {
+  maxSockets: 20_000,
+  messagesPerMinute: 30,
+  messageBurst: 10,
+  framesPerSecond: 20,
+  helloConcurrency: 4,
+  maxPendingHellos: 1_000,
+  maxBufferedBytes: 1024 * 1024,
+};
+
+export interface ChatWsOptions {
+  db: Db;
+  turns: TurnHandler;
+  events: ConversationEvents;
+  tenants: TenantDirectory;
+  visitorTokenKey: Buffer;
+  maxFrameBytes: number;
+  limits?: Partial<ChatLimits>;
+  heartbeatMs?: number;
+  historyLimit?: number;
+  /** Registers what to do just before the server closes its sockets. */
+  onShutdown: (goodbye: () => void) => void;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    chatTenant: PublicTenant | null;
+  }
+}
+
+/**
+ * GET /ws?tenant=SLUG: the widget's websocket. The tenant, the page's Origin and the server's
+ * capacity are checked before the upgrade, so a refused visitor gets a plain HTTP error and no
+ * socket.
+ */
+export const chatWsPlugin: FastifyPluginAsync<ChatWsOptions> = async (app, options) => {
+  const limits = { ...defaultChatLimits, ...options.limits };
+  const sessions = new Map<WebSocket, VisitorSession>();
+  const alive = new WeakSet<WebSocket>();
+  const messages = new BucketMap(limits.messageBurst, limits.messagesPerMinute / 60);
+  const hellos = new Limiter(limits.helloConcurrency, limits.maxPendingHellos);
+  const writes = new Set<Promise<unknown>>();
+  const track = (write: Promise<unknown>) => {
+    writes.add(write);
+    void write.finally(() => writes.delete(write));
+  };
+
+  app.decorateRequest('chatTenant', null);
+
+  // One timer pings every socket: a peer that missed the previous ping is gone (sleeping phone,
+  // dropped network) and is terminated so its resources are freed.
+  const heartbeat = setInterval(() => {
+    for (const socket of sessions.keys()) {
+      if (!alive.has(socket)) {
+        socket.terminate();
+        continue;
+      }
+      alive.delete(socket);
+      socket.ping();
+    }
+    messages.sweep();
+  }, options.heartbeatMs ?? 30_000);
+  heartbeat.unref();
+
+  options.onShutdown(() => {
+    clearInterval(heartbeat);
+    for (const session of sessions.values()) session.shutdown();
+  });
+  app.addHook('onClose', async () => {
+    await Promise.allSettled([...writes]);
+  });
+
+  app.get(
+    '/ws',
+    {
+      websocket: true,
+      schema: {
+        querystring: Type.Object({ tenant: Type.String({ minLength: 1, maxLength: 100 }) }),
+      },
+      preValidation: async (request) => {
+        if (sessions.size >= limits.maxSockets) throw new Errors.Busy();
+        const { tenant: slug } = request.query as { tenant: string };
+        const tenant = await options.tenants.bySlug(slug);
+        if (!tenant) throw new Errors.UnknownTenant(slug);
+        const origin = request.headers.origin;
+        if (!originAllowed(tenant, origin)) throw new Errors.OriginNotAllowed(origin ?? 'no Origin header');
+        request.chatTenant = tenant;
+      },
+    },
+    (socket, request) => {
+      const tenant = request.chatTenant!;
+      const session = new VisitorSession(socket, tenant, {
+        db: options.db,
+        turns: options.turns,
+        events: options.events,
+        visitorTokenKey: options.visitorTokenKey,
+        maxFrameBytes: options.maxFrameBytes,
+        historyLimit: options.historyLimit ?? 200,
+        replayPage: 200,
+        maxBufferedBytes: limits.maxBufferedBytes,
+        frames: new TokenBucket(limits.framesPerSecond * 2, limits.framesPerSecond),
+        messages,
+        hellos,
+        track,
+        log: request.log,
+      });
+      sessions.set(socket, session);
+      alive.add(socket);
+      // Listeners are attached before anything awaits, so no early frame is lost.
+      socket.on('message', (data, isBinary) => session.receive(data, isBinary));
+      socket.on('pong', () => alive.add(socket));
+      socket.on('error', (error) => request.log.info({ err: error }, 'visitor socket error'));
+      socket.on('close', () => {
+        session.dispose();
+        sessions.delete(socket);
+      });
+    },
+  );
+};

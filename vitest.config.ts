@@ -1,0 +1,35 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const builtPanel = fileURLToPath(new URL('./widget/dist/panel.js', import.meta.url));
+
+export default defineConfig({
+  test: {
+    pool: 'forks',
+    maxWorkers: 2,
+    // PGlite takes a few seconds to start on a small machine; each test file starts one.
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['**/*.test.ts'],
+          exclude: ['node_modules/**', 'widget/dist/**', '**/*.e2e.test.ts'],
+        },
+      },
+      {
+        // The widget's unit tests again, against the minified production build (as Preact does):
+        // a renamed private field or a dropped export fails here.
+        extends: true,
+        test: {
+          name: 'widget-dist',
+          include: ['widget/src/**/*.test.ts'],
+          globalSetup: ['widget/build-for-tests.ts'],
+          alias: [{ find: /^\.\/panel\.tsx$/, replacement: builtPanel }],
+        },
+      },
+    ],
+  },
+});
