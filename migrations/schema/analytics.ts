@@ -9,6 +9,7 @@ import {
   pgPolicy,
   pgTable,
   text,
+  timestamp,
   unique,
   uuid,
   varchar,
@@ -37,6 +38,60 @@ export const topicsDaily = pgTable(
   (t) => [
     unique('topics_daily_tenant_date_topic').on(t.tenantId, t.date, t.topicId),
     index('idx_topics_tenant_date').on(t.tenantId, t.date.desc()),
+    tenantPolicy(),
+  ],
+).enableRLS();
+
+/**
+ * One row per (tenant, day) whose topics were computed, written in the same transaction as the
+ * day's topics: it tells "no customer wrote that day" apart from "not computed yet", and the
+ * daily job skips days that have one.
+ */
+export const topicRuns = pgTable(
+  'topic_runs',
+  {
+    id: id(),
+    tenantId: uuid()
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    date: date().notNull(),
+    /** The tenant's time zone when computed: the day ran from its midnight to the next. */
+    timezone: varchar({ length: 64 }).notNull(),
+    /** Customer messages of the day. */
+    messageCount: integer().notNull(),
+    /** Those with words to cluster (not "merci" or an emoji alone): the base of the percentages. */
+    clusteredCount: integer().notNull(),
+    /** Customer messages the bot could not answer (abstained or unsure). */
+    unansweredCount: integer().notNull(),
+    /** How messages became vectors: "tfidf" offline, or the embedding model. */
+    method: varchar({ length: 255 }).notNull(),
+    computedAt: timestamp({ withTimezone: true }).defaultNow().notNull(),
+  },
+  (t) => [unique('topic_runs_tenant_date').on(t.tenantId, t.date), tenantPolicy()],
+).enableRLS();
+
+/** The day's questions the bot could not answer, grouped by similarity, most asked first. */
+export const unansweredQuestionsDaily = pgTable(
+  'unanswered_questions_daily',
+  {
+    id: id(),
+    tenantId: uuid()
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    date: date().notNull(),
+    /** 0 for the most asked group of the day, then 1, 2… */
+    groupId: integer().notNull(),
+    /** The group's most representative question, as a customer wrote it. */
+    question: text().notNull(),
+    keywords: text().array(),
+    messageCount: integer().notNull(),
+    /** Ids of representative messages (conversation_messages). */
+    sampleMessages: jsonb().$type<string[]>().default([]).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    unique('unanswered_questions_daily_tenant_date_group').on(t.tenantId, t.date, t.groupId),
+    index('idx_unanswered_tenant_date').on(t.tenantId, t.date.desc()),
     tenantPolicy(),
   ],
 ).enableRLS();
