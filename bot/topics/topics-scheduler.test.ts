@@ -101,7 +101,7 @@ describe('the daily topics scheduler', () => {
       log: silentLogger,
       clock,
       run: (_tenantId, date, signal) =>
-        new Promise((resolve, reject) => {
+        new Promise((_resolve, reject) => {
           started();
           signal.addEventListener('abort', () => {
             setImmediate(() => {
