@@ -16,12 +16,14 @@ import { withTenant } from '../../migrations/tenant-scope.ts';
 import { createApiKey } from '../auth/api-keys.ts';
 import type { Knowledge } from '../knowledge-setup.ts';
 import { KnowledgeCommand, type ProgressSink, runKnowledgeCommand } from './knowledge-commands.ts';
+import { runTopicCommand, TopicCommand } from './topic-commands.ts';
 
 const Platform = Type.Union([Type.Literal('whatsapp'), Type.Literal('instagram')]);
 
 /** The data-changing commands the CLI runs, directly or through a running server. */
 export const AdminCommand = Type.Union([
   ...KnowledgeCommand.anyOf,
+  ...TopicCommand.anyOf,
   Type.Object({
     name: Type.Literal('tenant.create'),
     slug: Type.String({ minLength: 1, maxLength: 100 }),
@@ -126,6 +128,9 @@ export async function runAdminCommand(
       }
       return { tenant: command.tenant, platform: removed.platform, accountId: removed.accountId };
     }
+    case 'topics.run':
+    case 'topics.show':
+      return runTopicCommand(context, command, tenantIdOf);
     default:
       return runKnowledgeCommand(context, command, onProgress);
   }

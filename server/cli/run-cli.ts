@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createGraphClient } from '../../bot/channels/meta/graph-client.ts';
+import { parseTopicDate } from '../../bot/topics/topic-date.ts';
 import { DataDirBusyError, lockHolder } from '../../migrations/data-dir-lock.ts';
 import { type Database, openDatabase } from '../../migrations/database.ts';
 import { runMigrations } from '../../migrations/migrate.ts';
@@ -43,6 +44,11 @@ const USAGE = `Usage: causette <command>
   account list --tenant SLUG              List connected accounts (never their tokens)
   account disconnect --tenant SLUG --platform P --account-id ID
                                           Disconnect an account and delete its token
+  topics run [--date YYYY-MM-DD] [--tenant SLUG]
+                                          Compute a day's topics and unanswered questions (default:
+                                          yesterday in each tenant's time zone; all tenants)
+  topics show --tenant SLUG [--date YYYY-MM-DD]
+                                          Print a day's topics and unanswered questions
   help                                    Show this help
 
 Configuration comes from environment variables; see the README.`;
@@ -74,6 +80,8 @@ export async function runCli(
         return await knowledgeCommand(loadConfig(env), subcommand, rest);
       case 'account':
         return await admin(loadConfig(env), await accountCommand(subcommand, rest, io.stdin));
+      case 'topics':
+        return await admin(loadConfig(env), topicsCommand(subcommand, rest));
       case undefined:
       case 'help':
       case '--help':
@@ -259,6 +267,16 @@ function report(command: AdminCommand, result: Record<string, unknown>): number 
     case 'websites.delete':
       console.log(`Deleted website source ${result['id']}, its pages and chunks.`);
       return 0;
+    case 'topics.run':
+      for (const day of records(result['days'])) {
+        console.log(
+          `${day['tenant']} ${day['date']}: ${day['messageCount']} customer messages, ${day['topicCount']} topics, ${day['unansweredCount']} unanswered in ${day['unansweredGroups']} groups (${day['method']})`,
+        );
+      }
+      return 0;
+    case 'topics.show':
+      printDayReport(result);
+      return 0;
     default: {
       const failed = result['status'] !== 'succeeded';
       const line = failed
@@ -387,6 +405,55 @@ async function knowledgeCommand(
     kind: subcommand,
     scope: subcommand === 'reembed' && parsed.values['stale'] ? 'stale' : 'all',
   });
+}
+
+function topicsCommand(subcommand: string | undefined, args: string[]): AdminCommand {
+  const { values } = parse(args, { tenant: { type: 'string' }, date: { type: 'string' } });
+  const tenant = text(values['tenant']);
+  const date = text(values['date']);
+  // Checked here too, so a typo is reported before the database is opened.
+  if (date !== undefined) parseTopicDate(date);
+  const day = date !== undefined ? { date } : {};
+  if (subcommand === 'run') return { name: 'topics.run', ...(tenant ? { tenant } : {}), ...day };
+  if (subcommand === 'show') {
+    if (!tenant) throw new UsageError('topics show needs --tenant');
+    return { name: 'topics.show', tenant, ...day };
+  }
+  throw new UsageError(`Unknown topics command "${subcommand ?? ''}"`);
+}
+
+function printDayReport(result: Record<string, unknown>): void {
+  const run = isRecord(result['run']) ? result['run'] : undefined;
+  const { tenant, date } = result;
+  if (!run) {
+    console.log(
+      `No topics computed for ${tenant} on ${date}: run "causette topics run --tenant ${tenant} --date ${date}".`,
+    );
+    return;
+  }
+  console.log(
+    `Topics of ${tenant} on ${date} (${run['timezone']}): ${run['messageCount']} customer messages, ${run['clusteredCount']} clustered`,
+  );
+  const topics = records(result['topics']);
+  if (topics.length === 0) console.log('  none');
+  for (const topic of topics) {
+    const keywords = Array.isArray(topic['keywords']) ? topic['keywords'].join(', ') : '';
+    console.log(
+      `  ${String(topic['topicId']).padStart(3)}  ${Number(topic['percentage']).toFixed(2).padStart(6)}%  ${String(topic['messageCount']).padStart(5)}  ${topic['label'] ?? '(no topic)'}  [${keywords}]`,
+    );
+  }
+  console.log(`Questions the bot could not answer: ${run['unansweredCount']}`);
+  for (const group of records(result['unanswered'])) {
+    console.log(`  ${String(group['messageCount']).padStart(5)}×  ${group['question']}`);
+  }
+}
+
+function records(value: unknown): Record<string, unknown>[] {
+  return Array.isArray(value) ? value.filter(isRecord) : [];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The CLI prints its own messages; the knowledge side's logs are for servers. */
