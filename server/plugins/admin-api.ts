@@ -17,6 +17,7 @@ import { leadRoutes } from './admin/lead-routes.ts';
 import { notificationRoutes } from './admin/notification-routes.ts';
 import { type SocialAccountRoutesOptions, socialAccountRoutes } from './admin/social-account-routes.ts';
 import { tenantRoutes } from './admin/tenant-routes.ts';
+import { topicRoutes } from './admin/topic-routes.ts';
 import { websiteRoutes } from './admin/website-routes.ts';
 
 export interface AdminApiOptions {
@@ -68,4 +69,5 @@ export const adminApiPlugin: FastifyPluginAsync<AdminApiOptions> = async (
   await app.register(jobRoutes, { db });
   await app.register(socialAccountRoutes, { db, ...meta });
   await app.register(websiteRoutes, { db, knowledge });
+  await app.register(topicRoutes, { db });
 };
