@@ -17,6 +17,7 @@ import type { Config } from './config.ts';
 import { type ControlServer, startControlServer } from './control/control-server.ts';
 import { createKnowledge, type Knowledge } from './knowledge-setup.ts';
 import { createServerMetaChannels } from './meta-wiring.ts';
+import { createDailyTopics, type DailyTopics } from './topics-setup.ts';
 
 export const defaultWidgetBundlePath = fileURLToPath(new URL('../widget/dist/widget.js', import.meta.url));
 
@@ -69,6 +70,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let knowledge: Knowledge | undefined;
   let meta: MetaChannels | undefined;
   let ingest: Database | undefined;
+  let topics: DailyTopics | undefined;
   try {
     await runMigrations(database);
     await options.prepare?.(database);
@@ -118,6 +120,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     bot.notifier.start();
     bot.notifier.kick();
     meta.start(turns);
+    if (config.topicsJob) {
+      topics = createDailyTopics({ db: database.db, embedder: knowledge.deps.embedder, log });
+      topics.scheduler.start();
+    }
     if (!config.meta.appSecret && !config.meta.instagramAppSecret) {
       log.info(
         'WhatsApp and Instagram webhooks are off: set META_APP_SECRET and META_VERIFY_TOKEN to receive them',
@@ -142,6 +148,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const runningKnowledge = knowledge;
     const channels = meta;
     const ingestDatabase = ingest;
+    const topicsJob = topics;
     let closing: Promise<void> | undefined;
     return {
       app: running,
@@ -152,6 +159,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       close: () => {
         closing ??= (async () => {
           await control?.close();
+          // A topics run in progress is abandoned, not half-written: it writes in one transaction.
+          await topicsJob?.scheduler.stop();
           await running.close();
           await runningKnowledge.close();
           // Answers being thought out are still stored and queued; the outbox sends them at the
@@ -168,6 +177,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     };
   } catch (error) {
     await control?.close();
+    await topics?.scheduler.stop();
     await app?.close();
     await stopBot?.();
     await events?.close();

@@ -100,6 +100,7 @@ describe('the daily topics scheduler', () => {
       db: testDb.database.db,
       log: silentLogger,
       clock,
+      firstTickMs: 0,
       run: (_tenantId, date, signal) =>
         new Promise((_resolve, reject) => {
           started();

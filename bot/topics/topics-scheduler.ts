@@ -23,6 +23,8 @@ export interface TopicsSchedulerOptions {
   clock?: Clock;
   /** How often the scheduler looks for days to compute. */
   intervalMs?: number;
+  /** The first look, after start: not at once, so that starting a server stays quick. */
+  firstTickMs?: number;
 }
 
 /**
@@ -35,6 +37,7 @@ export function createTopicsScheduler(options: TopicsSchedulerOptions): TopicsSc
   const { db, log } = options;
   const clock = options.clock ?? systemClock;
   let timer: NodeJS.Timeout | undefined;
+  let first: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
   let controller = new AbortController();
 
@@ -78,9 +81,11 @@ export function createTopicsScheduler(options: TopicsSchedulerOptions): TopicsSc
       };
       timer = setInterval(beat, options.intervalMs ?? 10 * 60_000);
       timer.unref();
-      beat();
+      first = setTimeout(beat, options.firstTickMs ?? 60_000);
+      first.unref();
     },
     async stop() {
+      clearTimeout(first);
       clearInterval(timer);
       timer = undefined;
       controller.abort();
