@@ -45,8 +45,9 @@ export function classKeywords(
     const words = classWords.get(label) ?? 0;
     // In a cluster of several messages, a word one customer used once is not what it is about.
     const minCount = Math.min(2, classSizes.get(label) ?? 1);
-    const scored = [...counts]
-      .filter(([, count]) => count >= minCount)
+    const repeated = [...counts].filter(([, count]) => count >= minCount);
+    // Messages an embedding model grouped may share meaning but no word: then any word will do.
+    const scored = (repeated.length > 0 ? repeated : [...counts])
       .map(([word, count]) => ({
         word,
         score: (count / Math.max(1, words)) * Math.log(1 + average / (totals.get(word) ?? 1)),

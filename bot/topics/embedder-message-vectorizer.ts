@@ -10,6 +10,7 @@ import type { MessageVectorizer } from './message-vectorizer.ts';
 export function createEmbedderMessageVectorizer(embedder: Embedder): MessageVectorizer {
   return {
     method: embedder.model,
+    lexical: false,
     linkSimilarity: cosineAtRelevance(embedder, 0.5),
     async vectorize(texts, signal) {
       return embedder.embedChunks(

@@ -1,7 +1,8 @@
 import type { Logger } from '../logger.ts';
 import { detectSmallTalk } from '../offline/small-talk.ts';
 import { classKeywords } from './class-tfidf.ts';
-import { clusterMessages, orderClusters } from './cluster-messages.ts';
+import { clusterMessages } from './cluster-messages.ts';
+import { undoHollowClusters } from './hollow-clusters.ts';
 import type { MessageVectorizer } from './message-vectorizer.ts';
 import { labelTopic, type TopicLabeler } from './topic-label.ts';
 import { topicWords } from './topic-words.ts';
@@ -64,24 +65,14 @@ export async function findTopics(
   const texts = clustered.map((message) => message.text);
   const vectors = await deps.vectorizer.vectorize(texts, options.signal);
   const maxClustered = options.maxClustered ?? 2000;
-  let { labels, members } = clusterMessages(vectors, {
+  let clusters = clusterMessages(vectors, {
     linkSimilarity: deps.vectorizer.linkSimilarity,
     minSize: options.minTopicSize ?? Math.max(3, Math.ceil(Math.min(n, maxClustered) / 100)),
     maxClustered,
   });
-  const top = { top: options.keywords ?? 8 };
-  let keywords = classKeywords(texts, labels, top);
-  // Messages grouped by spelling alone (shared letters, not one shared word) are no topic.
-  const hollow = new Set(
-    [...keywords].filter(([id, words]) => id >= 0 && words.length === 0).map(([id]) => id),
-  );
-  if (hollow.size > 0) {
-    ({ labels, members } = orderClusters(
-      vectors,
-      labels.map((id) => (hollow.has(id) ? -1 : id)),
-    ));
-    keywords = classKeywords(texts, labels, top);
-  }
+  if (deps.vectorizer.lexical) clusters = undoHollowClusters(texts, vectors, clusters, 'outliers');
+  const { labels, members } = clusters;
+  const keywords = classKeywords(texts, labels, { top: options.keywords ?? 8 });
   const sampleCount = options.samples ?? 5;
   const topics: Topic[] = [];
   const ids = [...members.keys()].sort((x, y) => (x < 0 ? 1 : y < 0 ? -1 : x - y));

@@ -54,3 +54,19 @@ describe('groupUnanswered', () => {
     expect(await groupUnanswered([], vectorizer)).toEqual([]);
   });
 });
+
+describe('groupUnanswered on unrelated one-off questions', () => {
+  it('keeps questions that share letters but no word apart', async () => {
+    const oneOffs = [
+      "J'adore le logo de votre marque",
+      'Do you sponsor local football clubs?',
+      'Is the founder on Instagram?',
+      'Vous recrutez des stagiaires en marketing ?',
+      'The weather in Lyon looks lovely today',
+      'Quelle musique passe dans votre vidéo ?',
+    ].map((text, i) => ({ id: `u${i}`, text }));
+    const groups = await groupUnanswered(oneOffs, vectorizer);
+    expect(groups).toHaveLength(6);
+    expect(groups.every((group) => group.messageCount === 1 && group.keywords.length > 0)).toBe(true);
+  });
+});

@@ -1,6 +1,7 @@
 import { classKeywords } from './class-tfidf.ts';
-import { clusterMessages, orderClusters } from './cluster-messages.ts';
+import { clusterMessages } from './cluster-messages.ts';
 import type { DayMessage } from './find-topics.ts';
+import { undoHollowClusters } from './hollow-clusters.ts';
 import type { MessageVectorizer } from './message-vectorizer.ts';
 import { topicWords } from './topic-words.ts';
 
@@ -36,26 +37,14 @@ export async function groupUnanswered(
   if (worded.length === 0) return [];
   const texts = worded.map((question) => question.text);
   const vectors = await vectorizer.vectorize(texts, options.signal);
-  let { labels, members } = clusterMessages(vectors, {
+  let clusters = clusterMessages(vectors, {
     linkSimilarity: vectorizer.linkSimilarity,
     minSize: 1,
     maxClustered: options.maxClustered ?? 2000,
   });
-  let keywords = classKeywords(texts, labels, { top: 5 });
-  // Questions grouped by shared letters but not one shared word are different questions.
-  const hollow = new Set(
-    [...keywords]
-      .filter(([id, words]) => id >= 0 && words.length === 0 && members.get(id)!.length > 1)
-      .map(([id]) => id),
-  );
-  if (hollow.size > 0) {
-    let fresh = members.size;
-    ({ labels, members } = orderClusters(
-      vectors,
-      labels.map((id) => (hollow.has(id) ? fresh++ : id)),
-    ));
-    keywords = classKeywords(texts, labels, { top: 5 });
-  }
+  if (vectorizer.lexical) clusters = undoHollowClusters(texts, vectors, clusters, 'singletons');
+  const { labels, members } = clusters;
+  const keywords = classKeywords(texts, labels, { top: 5 });
   const groups: UnansweredGroup[] = [];
   for (const [label, list] of [...members].sort(([x], [y]) => x - y)) {
     // Past maxClustered, a question like none of the groups is left out rather than guessed.

@@ -6,5 +6,7 @@ export interface MessageVectorizer {
   readonly method: string;
   /** The average cosine similarity from which messages share a topic, in this vector space. */
   readonly linkSimilarity: number;
+  /** Similar by spelling only (TF-IDF), not by meaning: a cluster sharing no word is a fluke. */
+  readonly lexical: boolean;
   vectorize(texts: readonly string[], signal?: AbortSignal): Promise<MessageVector[]>;
 }

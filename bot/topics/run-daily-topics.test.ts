@@ -277,6 +277,7 @@ describe('runDailyTopics', () => {
         vectorizer: {
           method: 'text-embedding-3-small',
           linkSimilarity: 0.4,
+          lexical: false,
           vectorize: () => Promise.reject(new Error('503 from the embeddings API')),
         },
         fallback: createTfidfMessageVectorizer(),

@@ -11,6 +11,7 @@ import { topicWords } from './topic-words.ts';
 export function createTfidfMessageVectorizer(linkSimilarity = TFIDF_LINK_SIMILARITY): MessageVectorizer {
   return {
     method: 'tfidf',
+    lexical: true,
     linkSimilarity,
     async vectorize(texts) {
       const cleaned = texts.map((text) => topicWords(text).join(' '));
