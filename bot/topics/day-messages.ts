@@ -10,6 +10,8 @@ export interface CustomerMessage {
 
 /**
  * Everything customers wrote on one day of the tenant's calendar, on every channel, oldest first.
+ * What the bot cannot read (a voice note or a picture without caption, stored as "[voice]") and
+ * stickers are left out: their placeholder text would pass for a topic.
  * A message counts as unanswered when the bot's reply to it says so in its metadata: `abstained`
  * (nothing in the knowledge answered) or `unsure` (the turn handler's verdict against the tenant's
  * threshold at the time, so that a later change of threshold does not rewrite history).
@@ -32,6 +34,8 @@ export async function dayCustomerMessages(
         ) as unanswered
       from conversation_messages u
       where u.tenant_id = ${tenantId} and u.role = 'user'
+        and coalesce(u.metadata ->> 'unreadable', 'false') <> 'true'
+        and coalesce(u.metadata ->> 'type', '') <> 'sticker'
         and u.created_at >= (${date}::date)::timestamp at time zone ${timeZone}
         and u.created_at < (${date}::date + 1)::timestamp at time zone ${timeZone}
       order by u.created_at, u.id`,

@@ -226,6 +226,20 @@ describe('runDailyTopics', () => {
     expect(messages.map((message) => message.text)).toEqual(['Où est mon colis ? (00:30 à Paris le 21)']);
   });
 
+  it('leaves out what the bot cannot read: voice notes, bare pictures, stickers', async () => {
+    const at = new Date('2026-11-21T10:00:00Z');
+    await seedCustomerMessages(testDb.database.db, shop, [
+      { text: '[voice]', at, metadata: { type: 'voice', unreadable: true } },
+      { text: '[image]', at, metadata: { type: 'image', unreadable: true } },
+      { text: '[sticker]', at, metadata: { type: 'sticker', unreadable: false } },
+      { text: 'Cette robe existe en bleu ?', at, metadata: { type: 'image', unreadable: false } },
+    ]);
+    const messages = await withTenant(testDb.database.db, shop, (tx) =>
+      dayCustomerMessages(tx, shop, DAY, 'Europe/Paris'),
+    );
+    expect(messages.map((message) => message.text)).toEqual(['Cette robe existe en bleu ?']);
+  });
+
   it('groups the questions the bot could not answer, leaving out those it answered', async () => {
     await seedShopDay();
     await runDailyTopics(deps, shop, DAY);

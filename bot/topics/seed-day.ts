@@ -6,6 +6,8 @@ import { appendMessage, type Channel, openConversation } from '../conversation/c
 export interface SeededMessage {
   text: string;
   at: Date;
+  /** The customer message's own metadata (channel details). */
+  metadata?: Record<string, unknown>;
   /** The bot's reply metadata, when the message got one. */
   reply?: Record<string, unknown>;
 }
@@ -30,6 +32,7 @@ export async function seedCustomerMessages(
         conversationId: conversation.id,
         role: 'user',
         content: message.text,
+        metadata: message.metadata ?? {},
       });
       await tx.execute(
         sql`update conversation_messages set created_at = ${message.at.toISOString()}::timestamptz where id = ${stored.message.id}`,
