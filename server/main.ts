@@ -159,7 +159,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       close: () => {
         closing ??= (async () => {
           await control?.close();
-          // A topics run in progress is abandoned, not half-written: it writes in one transaction.
+          // A topics run in progress is told to stop and awaited; its day is written whole or not at all.
           await topicsJob?.scheduler.stop();
           await running.close();
           await runningKnowledge.close();
