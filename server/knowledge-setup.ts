@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Logger } from '../bot/logger.ts';
 import { createDocumentService, type DocumentService } from '../knowledge/documents/document-service.ts';
 import type { Embedder } from '../knowledge/embed/embedder.ts';
@@ -7,6 +8,7 @@ import { createJobRunner } from '../knowledge/jobs/job-runner.ts';
 import type { KnowledgeJob } from '../knowledge/jobs/job-store.ts';
 import type { KnowledgeDeps } from '../knowledge/knowledge-deps.ts';
 import {
+  allTenantIds,
   backfillStaleVectors,
   createKnowledgeScheduler,
   startRebuild,
@@ -15,6 +17,7 @@ import { rebuildVectors } from '../knowledge/maintenance/rebuild-vectors.ts';
 import { createHybridRetriever } from '../knowledge/retrieve/hybrid-retriever.ts';
 import { LexicalIndexCache } from '../knowledge/retrieve/lexical-index-cache.ts';
 import type { Retriever } from '../knowledge/retrieve/retrieval-hit.ts';
+import { warmLexicalIndexes } from '../knowledge/retrieve/warm-lexical-indexes.ts';
 import { createPgvectorStore } from '../knowledge/vector/pgvector-store.ts';
 import { createQdrantStore } from '../knowledge/vector/qdrant-store.ts';
 import type { VectorStore } from '../knowledge/vector/vector-store.ts';
@@ -91,11 +94,19 @@ export function createKnowledge(options: {
       },
     },
   };
+  // Saved under the data directory so that a restart reads each tenant's index from disk.
+  const lexicalIndexes = new LexicalIndexCache({
+    snapshotDir: join(options.dataDir, 'lexical-index'),
+    onSnapshotError: (error, tenantId) =>
+      log.warn({ err: error, tenantId }, 'could not save the lexical index snapshot'),
+  });
+  const warming = new AbortController();
+  let warmed: Promise<unknown> = Promise.resolve();
   const retriever = createHybridRetriever({
     db,
     embedder,
     vectors,
-    lexicalIndexes: new LexicalIndexCache(),
+    lexicalIndexes,
     threshold: config.relevanceThreshold,
     log,
   });
@@ -119,6 +130,11 @@ export function createKnowledge(options: {
       }
       if (startOptions.background) {
         scheduler.start();
+        warmed = allTenantIds(deps)
+          .then((tenantIds) =>
+            warmLexicalIndexes({ db, cache: lexicalIndexes, tenantIds, signal: warming.signal, log }),
+          )
+          .catch((error: unknown) => log.warn({ err: error }, 'could not load the lexical indexes'));
         await backfillStaleVectors(deps).catch((error: unknown) =>
           log.warn({ err: error }, 'could not start embedding chunks without vectors'),
         );
@@ -138,6 +154,9 @@ export function createKnowledge(options: {
     },
     async close() {
       scheduler.stop();
+      warming.abort();
+      await warmed;
+      await lexicalIndexes.flush();
       await deps.runner.close();
     },
   };

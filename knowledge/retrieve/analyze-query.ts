@@ -6,9 +6,6 @@ import { impliedTopicWords } from '../text/question-topics.ts';
 import { QUESTION_WORDS } from '../text/question-words.ts';
 import type { QueryWord } from './lexical-index.ts';
 
-/** How similar (trigram) an unknown word must be to a known one to be read as a typo of it. */
-const TYPO_SIMILARITY = 0.4;
-
 export interface AnalyzedWord extends QueryWord {
   word: string;
   /** The known word it was read as, when it was a typo. */
@@ -79,24 +76,17 @@ export async function analyzeQuery(
 }
 
 /**
- * Reads words the knowledge never uses as typos of the closest word it does use (pg_trgm
- * similarity against the tenant's vocabulary), so "livrasion" finds "livraison". Returns the
- * corrected words with their lexemes; words with no close match are left out.
+ * The lexemes of the known words that unknown ones were read as (see TypoVocabulary), so
+ * "livrasion" finds "livraison": `fixes` maps each written word to its correction.
  */
-export async function correctTypos(tx: Tx, words: string[]): Promise<Map<string, AnalyzedWord>> {
-  const candidates = words.filter((word) => word.length >= 4);
-  if (candidates.length === 0) return new Map();
+export async function correctedWords(tx: Tx, fixes: Map<string, string>): Promise<Map<string, AnalyzedWord>> {
+  if (fixes.size === 0) return new Map();
+  const pairs = [...fixes].map(([word, fixed]) => ({ word, fixed }));
   const rows = await queryRows<WordRow & { fixed: string }>(
     tx,
     sql`
-      select q.word, fix.term as fixed, false as stop_fr, false as stop_en, ${lexemesOf(sql`fix.term`)}
-      from json_array_elements_text(${JSON.stringify(candidates)}::json) as q(word)
-      cross join lateral (
-        select t.term from knowledge_terms t
-        where t.term % q.word and similarity(t.term, q.word) >= ${TYPO_SIMILARITY}
-        order by similarity(t.term, q.word) desc, t.chunk_count desc
-        limit 1
-      ) fix
+      select q.word, q.fixed, false as stop_fr, false as stop_en, ${lexemesOf(sql`q.fixed`)}
+      from json_to_recordset(${JSON.stringify(pairs)}::json) as q(word text, fixed text)
     `,
   );
   const corrected = new Map<string, AnalyzedWord>();

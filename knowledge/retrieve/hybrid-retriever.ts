@@ -5,7 +5,7 @@ import type { Embedder } from '../embed/embedder.ts';
 import type { KnowledgeLogger } from '../knowledge-logger.ts';
 import type { Language } from '../text/detect-language.ts';
 import type { VectorStore } from '../vector/vector-store.ts';
-import { analyzeQuery, correctTypos } from './analyze-query.ts';
+import { type AnalyzedWord, analyzeQuery, correctedWords } from './analyze-query.ts';
 import { citationOf } from './citation.ts';
 import { fuseRankings } from './fuse-rankings.ts';
 import { LexicalIndexCache } from './lexical-index-cache.ts';
@@ -55,7 +55,15 @@ export interface RetrievalTrace {
   /** Per returned chunk: its lexical score (coverage) and its vector's cosine similarity. */
   signals: Map<string, { lexical: number; similarity: number | null; titleSimilarity: number }>;
   /** Milliseconds spent in each step. */
-  timings: { embed: number; analyze: number; dense: number; index: number; lexical: number; rows: number };
+  timings: {
+    embed: number;
+    analyze: number;
+    dense: number;
+    index: number;
+    typos: number;
+    lexical: number;
+    rows: number;
+  };
 }
 
 /**
@@ -89,7 +97,7 @@ export function createHybridRetriever(options: HybridRetrieverOptions): Retrieve
       lexical: [],
       dense: [],
       signals: new Map(),
-      timings: { embed: 0, analyze: 0, dense: 0, index: 0, lexical: 0, rows: 0 },
+      timings: { embed: 0, analyze: 0, dense: 0, index: 0, typos: 0, lexical: 0, rows: 0 },
     };
     let clock = performance.now();
     const lap = (step: keyof RetrievalTrace['timings']) => {
@@ -111,6 +119,7 @@ export function createHybridRetriever(options: HybridRetrieverOptions): Retrieve
     }
     lap('embed');
 
+    let revisionSeen: number | undefined;
     const hits = await withTenant(options.db, tenantId, async (tx) => {
       // Both run in this transaction; a remote store (Qdrant) answers meanwhile.
       const timed = async <T>(step: 'analyze' | 'dense', work: Promise<T>): Promise<T> => {
@@ -140,20 +149,21 @@ export function createHybridRetriever(options: HybridRetrieverOptions): Retrieve
         ),
       ]);
       clock = performance.now();
+      revisionSeen = analysis.revision;
       const index = await cache.get(tx, tenantId, analysis.revision);
       lap('index');
       // Only words the knowledge never uses are looked up as typos: most questions need no
       // second round trip.
-      const unknown = analysis.words.filter(
-        (w) => !w.implied && w.lexemes.every((lexeme) => index.frequency(lexeme) === 0),
-      );
-      const corrections =
-        unknown.length > 0
-          ? await correctTypos(
-              tx,
-              unknown.map((w) => w.word),
-            )
-          : new Map();
+      const vocabulary = cache.vocabulary(tenantId);
+      const fixes = new Map<string, string>();
+      for (const w of analysis.words) {
+        if (w.implied || w.word.length < 4) continue;
+        if (w.lexemes.some((lexeme) => index.frequency(lexeme) > 0)) continue;
+        const fixed = vocabulary?.closest(w.word);
+        if (fixed) fixes.set(w.word, fixed);
+      }
+      const corrections = fixes.size > 0 ? await correctedWords(tx, fixes) : new Map<string, AnalyzedWord>();
+      lap('typos');
       const words = analysis.words.map((w) => corrections.get(w.word) ?? w);
       const lexical = index.search(words, tuning.lexicalCandidates);
 
@@ -188,39 +198,57 @@ export function createHybridRetriever(options: HybridRetrieverOptions): Retrieve
       if (shortlist.length === 0) return [];
 
       const lexicalById = new Map(lexical.map((c) => [c.chunkId, c]));
-      lap('lexical');
       const denseById = new Map(dense.map((d) => [d.chunkId, d.similarity]));
-      // Rows are read back under row level security: a stale index entry or a vector store
-      // point without its chunk never becomes a hit.
-      const rows = await queryRows<ChunkRow>(
-        tx,
-        sql`select id, source_type, source_id, title, content, lang, metadata
-            from knowledge_chunks where id = any(${`{${shortlist.join(',')}}`}::uuid[])`,
-      );
-      lap('rows');
-      return rows
-        .map((row) => {
-          const sameLanguage = !lang || !row.lang || row.lang === lang;
-          const candidate = lexicalById.get(row.id);
+      // Ranked and scored from the index alone (it knows each chunk's language): only the hits
+      // returned are read from the table, a handful of rows rather than the whole shortlist.
+      const ranked = shortlist
+        .map((id) => {
+          const chunkLang = index.languageOf(id);
+          const sameLanguage = !lang || !chunkLang || chunkLang === lang;
+          const candidate = lexicalById.get(id);
           const lexicalScore = candidate
             ? candidate.coverage * (0.85 + 0.15 * candidate.titleCoverage) * (sameLanguage ? 1 : 0.9)
             : 0;
-          const similarity = denseById.get(row.id);
+          const similarity = denseById.get(id);
           const denseScore = similarity !== undefined && embedder ? embedder.relevance(similarity) : 0;
-          trace.signals.set(row.id, {
+          trace.signals.set(id, {
             lexical: lexicalScore,
             similarity: similarity ?? null,
-            titleSimilarity: titleSimilarity.get(row.id) ?? 0,
+            titleSimilarity: titleSimilarity.get(id) ?? 0,
           });
           return {
-            hit: toHit(row, Math.min(1, Math.max(lexicalScore, denseScore))),
-            rank: (fused.get(row.id) ?? 0) * (sameLanguage ? 1 : tuning.otherLanguage),
+            id,
+            score: Math.min(1, Math.max(lexicalScore, denseScore)),
+            rank: (fused.get(id) ?? 0) * (sameLanguage ? 1 : tuning.otherLanguage),
           };
         })
         .sort((a, b) => b.rank - a.rank)
-        .map((entry) => entry.hit);
+        .filter((entry) => entry.score >= minimum);
+      lap('lexical');
+      // Rows are read back under row level security: a stale index entry or a vector store
+      // point without its chunk never becomes a hit. A few spare ones stand in for those.
+      const found: RetrievalHit[] = [];
+      for (let from = 0; found.length < limit && from < ranked.length; ) {
+        const batch = ranked.slice(from, from + limit - found.length + 2);
+        from += batch.length;
+        const rows = await queryRows<ChunkRow>(
+          tx,
+          sql`select id, source_type, source_id, title, content, lang, metadata
+              from knowledge_chunks where id = any(${`{${batch.map((entry) => entry.id).join(',')}}`}::uuid[])`,
+        );
+        const rowById = new Map(rows.map((row) => [row.id, row]));
+        for (const entry of batch) {
+          const row = rowById.get(entry.id);
+          if (row && found.length < limit) found.push(toHit(row, entry.score));
+        }
+      }
+      lap('rows');
+      return found;
     });
-    return { hits: hits.filter((hit) => hit.score >= minimum).slice(0, limit), trace };
+    // A vocabulary behind the knowledge is reloaded after the answer, not before it.
+    if (revisionSeen !== undefined)
+      cache.refreshVocabulary(tenantId, revisionSeen, (work) => withTenant(options.db, tenantId, work));
+    return { hits, trace };
   }
 
   return {

@@ -5,6 +5,8 @@
 export interface IndexedChunk {
   id: string;
   title: string | null;
+  /** Its language ('fr', 'en'), which decides how a visitor's question in another ranks it. */
+  lang?: string | null;
   terms: [lexeme: string, titleCount: number, bodyCount: number][];
 }
 
@@ -41,6 +43,28 @@ export interface Bm25Parameters {
 
 export const DEFAULT_BM25: Bm25Parameters = { k1: 1.2, titleWeight: 3, titleB: 0.3, bodyB: 0.75 };
 
+/** An index's content as flat arrays: postings of lexeme i follow those of lexemes before it. */
+export interface LexicalIndexState {
+  revision: number;
+  ids: string[];
+  titles: (string | null)[];
+  langs: (string | null)[];
+  lexemes: string[];
+  postingLengths: Int32Array;
+  slots: Int32Array;
+  titleCounts: Uint16Array;
+  bodyCounts: Uint16Array;
+}
+
+interface Scratch {
+  bm25: Float64Array;
+  matched: Float64Array;
+  inTitle: Float64Array;
+  /** -1 where the current word has not been seen. */
+  wordBest: Float64Array;
+  wordTitle: Uint8Array;
+}
+
 interface Posting {
   slots: number[];
   titleCounts: number[];
@@ -58,6 +82,7 @@ export class LexicalIndex {
   private readonly slotOf = new Map<string, number>();
   private ids: (string | null)[] = [];
   private titles: (string | null)[] = [];
+  private langs: (string | null)[] = [];
   private titleLengths: number[] = [];
   private bodyLengths: number[] = [];
   private slotTerms: (string[] | null)[] = [];
@@ -67,6 +92,7 @@ export class LexicalIndex {
   private bodyLengthSum = 0;
   private dead = 0;
   private postingCount = 0;
+  private buffers: Scratch | undefined;
 
   constructor(private readonly parameters: Bm25Parameters = DEFAULT_BM25) {}
 
@@ -86,6 +112,12 @@ export class LexicalIndex {
 
   has(chunkId: string): boolean {
     return this.slotOf.has(chunkId);
+  }
+
+  /** The chunk's language; undefined when the index does not hold the chunk. */
+  languageOf(chunkId: string): string | null | undefined {
+    const slot = this.slotOf.get(chunkId);
+    return slot === undefined ? undefined : (this.langs[slot] ?? null);
   }
 
   add(chunk: IndexedChunk): void {
@@ -112,6 +144,7 @@ export class LexicalIndex {
     this.slotOf.set(chunk.id, slot);
     this.ids.push(chunk.id);
     this.titles.push(chunk.title);
+    this.langs.push(chunk.lang ?? null);
     this.titleLengths.push(titleLength);
     this.bodyLengths.push(bodyLength);
     this.slotTerms.push(lexemes);
@@ -133,9 +166,80 @@ export class LexicalIndex {
     this.bodyLengthSum -= this.bodyLengths[slot] ?? 0;
     this.ids[slot] = null;
     this.titles[slot] = null;
+    this.langs[slot] = null;
     this.slotTerms[slot] = null;
     this.dead += 1;
     if (this.dead > 1000 && this.dead > this.slotOf.size / 4) this.compact();
+  }
+
+  /** The live chunks and their postings, numbered afresh, for a snapshot. */
+  exportState(): LexicalIndexState {
+    if (this.dead > 0) this.compact();
+    const lexemes: string[] = [];
+    const postingLengths = new Int32Array(this.postings.size);
+    const slots = new Int32Array(this.postingCount);
+    const titleCounts = new Uint16Array(this.postingCount);
+    const bodyCounts = new Uint16Array(this.postingCount);
+    let at = 0;
+    for (const [lexeme, posting] of this.postings) {
+      postingLengths[lexemes.length] = posting.slots.length;
+      lexemes.push(lexeme);
+      slots.set(posting.slots, at);
+      titleCounts.set(posting.titleCounts, at);
+      bodyCounts.set(posting.bodyCounts, at);
+      at += posting.slots.length;
+    }
+    return {
+      revision: this.revision,
+      ids: this.ids.map((id) => id ?? ''),
+      titles: [...this.titles],
+      langs: [...this.langs],
+      lexemes,
+      postingLengths,
+      slots,
+      titleCounts,
+      bodyCounts,
+    };
+  }
+
+  /** An index from a snapshot's state: postings are taken as they are, not re-added chunk by chunk. */
+  static fromState(state: LexicalIndexState, parameters: Bm25Parameters = DEFAULT_BM25): LexicalIndex {
+    const index = new LexicalIndex(parameters);
+    const count = state.ids.length;
+    index.revision = state.revision;
+    index.ids = [...state.ids];
+    index.titles = [...state.titles];
+    index.langs = [...state.langs];
+    index.titleLengths = new Array<number>(count).fill(0);
+    index.bodyLengths = new Array<number>(count).fill(0);
+    index.slotTerms = Array.from({ length: count }, () => [] as string[]);
+    state.ids.forEach((id, slot) => {
+      index.slotOf.set(id, slot);
+    });
+    let at = 0;
+    state.lexemes.forEach((lexeme, l) => {
+      const length = state.postingLengths[l]!;
+      const posting: Posting = {
+        slots: Array.from(state.slots.subarray(at, at + length)),
+        titleCounts: Array.from(state.titleCounts.subarray(at, at + length)),
+        bodyCounts: Array.from(state.bodyCounts.subarray(at, at + length)),
+      };
+      at += length;
+      for (let i = 0; i < length; i++) {
+        const slot = posting.slots[i]!;
+        index.titleLengths[slot]! += posting.titleCounts[i]!;
+        index.bodyLengths[slot]! += posting.bodyCounts[i]!;
+        index.slotTerms[slot]!.push(lexeme);
+      }
+      index.postings.set(lexeme, posting);
+      index.documentFrequency.set(lexeme, length);
+      index.postingCount += length;
+    });
+    for (let slot = 0; slot < count; slot++) {
+      index.titleLengthSum += index.titleLengths[slot]!;
+      index.bodyLengthSum += index.bodyLengths[slot]!;
+    }
+    return index;
   }
 
   /** The best `limit` chunks for the query words, by BM25F; only chunks that share a lexeme. */
@@ -146,13 +250,7 @@ export class LexicalIndex {
     const averageTitle = Math.max(this.titleLengthSum / live, 1);
     const averageBody = Math.max(this.bodyLengthSum / live, 1);
     const idf = (df: number) => Math.log(1 + (live - df + 0.5) / (df + 0.5));
-    const slots = this.ids.length;
-    // Typed arrays over all slots, touched lists to reset them: no allocation per posting.
-    const bm25 = new Float64Array(slots);
-    const matched = new Float64Array(slots);
-    const inTitle = new Float64Array(slots);
-    const wordBest = new Float64Array(slots).fill(-1);
-    const wordTitle = new Uint8Array(slots);
+    const { bm25, matched, inTitle, wordBest, wordTitle } = this.scratch();
     const touched: number[] = [];
     const wordTouched: number[] = [];
     let totalWeight = 0;
@@ -203,15 +301,41 @@ export class LexicalIndex {
         wordTitle[slot] = 0;
       }
     }
-    if (totalWeight <= 0) return [];
-    touched.sort((a, b) => bm25[b]! - bm25[a]!);
-    return touched.slice(0, limit).map((slot) => ({
+    const best = totalWeight > 0 ? topSlots(touched, bm25, limit) : [];
+    const candidates = best.map((slot) => ({
       chunkId: this.ids[slot]!,
       title: this.titles[slot] ?? null,
       bm25: bm25[slot]!,
       coverage: Math.min(1, matched[slot]! / totalWeight),
       titleCoverage: Math.min(1, inTitle[slot]! / totalWeight),
     }));
+    // The scratch arrays go back zeroed for the next question.
+    for (const slot of touched) {
+      bm25[slot] = 0;
+      matched[slot] = 0;
+      inTitle[slot] = 0;
+    }
+    return candidates;
+  }
+
+  /**
+   * Per-slot accumulators, kept between searches: at tens of thousands of chunks, fresh arrays
+   * for every question cost more (allocation, zeroing, garbage collection) than the scoring of
+   * the few thousand postings a question reads. Searches are synchronous, so one set suffices.
+   */
+  private scratch(): Scratch {
+    const slots = this.ids.length;
+    if (!this.buffers || this.buffers.bm25.length < slots) {
+      const size = Math.max(slots, Math.ceil((this.buffers?.bm25.length ?? 0) * 1.5), 64);
+      this.buffers = {
+        bm25: new Float64Array(size),
+        matched: new Float64Array(size),
+        inTitle: new Float64Array(size),
+        wordBest: new Float64Array(size).fill(-1),
+        wordTitle: new Uint8Array(size),
+      };
+    }
+    return this.buffers;
   }
 
   /** Renumbers the live chunks, dropping removed ones from every posting list. */
@@ -219,6 +343,7 @@ export class LexicalIndex {
     const renumber = new Int32Array(this.ids.length).fill(-1);
     const ids: (string | null)[] = [];
     const titles: (string | null)[] = [];
+    const langs: (string | null)[] = [];
     const titleLengths: number[] = [];
     const bodyLengths: number[] = [];
     const slotTerms: (string[] | null)[] = [];
@@ -229,6 +354,7 @@ export class LexicalIndex {
       this.slotOf.set(id, ids.length);
       ids.push(id);
       titles.push(this.titles[slot] ?? null);
+      langs.push(this.langs[slot] ?? null);
       titleLengths.push(this.titleLengths[slot] ?? 0);
       bodyLengths.push(this.bodyLengths[slot] ?? 0);
       slotTerms.push(this.slotTerms[slot] ?? []);
@@ -251,6 +377,7 @@ export class LexicalIndex {
     }
     this.ids = ids;
     this.titles = titles;
+    this.langs = langs;
     this.titleLengths = titleLengths;
     this.bodyLengths = bodyLengths;
     this.slotTerms = slotTerms;
@@ -258,4 +385,43 @@ export class LexicalIndex {
     this.postingCount = postingCount;
     this.dead = 0;
   }
+}
+
+/**
+ * The `limit` slots of highest score, best first. A bounded min-heap: a common word touches
+ * thousands of chunks, of which only the first hundred are wanted.
+ */
+function topSlots(slots: number[], scores: Float64Array, limit: number): number[] {
+  if (slots.length <= limit * 2) return [...slots].sort((a, b) => scores[b]! - scores[a]!).slice(0, limit);
+  const heap: number[] = [];
+  const less = (a: number, b: number) => scores[heap[a]!]! < scores[heap[b]!]!;
+  const swap = (a: number, b: number) => {
+    const t = heap[a]!;
+    heap[a] = heap[b]!;
+    heap[b] = t;
+  };
+  for (const slot of slots) {
+    if (heap.length < limit) {
+      heap.push(slot);
+      for (let i = heap.length - 1; i > 0; ) {
+        const parent = (i - 1) >> 1;
+        if (!less(i, parent)) break;
+        swap(i, parent);
+        i = parent;
+      }
+    } else if (scores[slot]! > scores[heap[0]!]!) {
+      heap[0] = slot;
+      for (let i = 0; ; ) {
+        const left = 2 * i + 1;
+        const right = left + 1;
+        let smallest = i;
+        if (left < heap.length && less(left, smallest)) smallest = left;
+        if (right < heap.length && less(right, smallest)) smallest = right;
+        if (smallest === i) break;
+        swap(i, smallest);
+        i = smallest;
+      }
+    }
+  }
+  return heap.sort((a, b) => scores[b]! - scores[a]!);
 }
