@@ -23,11 +23,16 @@ import { createPlainBm25 } from './plain-bm25.ts';
 import { type JudgedQuery, percentile, qualityFigures } from './retrieval-metrics.ts';
 
 const USAGE = `Usage: npm run bench:retrieval -- --data FILE [--database-url URL] [--pad-to N] [--lexical-only]
+       [--unanswerable FILE.jsonl] [--half even|odd]
 
   --data FILE          a retrieval set: {"name","lang","docs":[{"id","title","text"}],"queries":[{"query","relevant":[]}]}
   --database-url URL   a Postgres server to create a fresh database on (default: embedded PGlite in memory)
   --pad-to N           then add distractor documents until the tenant has N chunks, and measure again
-  --lexical-only       no vectors: BM25F with typo correction and title similarity only`;
+  --lexical-only       no vectors: BM25F with typo correction and title similarity only
+  --unanswerable FILE  also ask the "oos" lines of an intent set (JSON Lines {"text","intent"}) as
+                       questions with no answer, to measure abstention on a set that has none
+  --half even|odd      only the queries at even or odd positions (the retrieval thresholds were
+                       fitted on the even ones: measure on the odd ones)`;
 
 const RetrievalSet = Type.Object({
   name: Type.String(),
@@ -50,6 +55,8 @@ async function main(): Promise<number> {
       'database-url': { type: 'string' },
       'pad-to': { type: 'string' },
       'lexical-only': { type: 'boolean' },
+      unanswerable: { type: 'string' },
+      half: { type: 'string' },
     },
   });
   if (!values.data) {
@@ -63,6 +70,18 @@ async function main(): Promise<number> {
     return 2;
   }
   const set = raw;
+  if (values.half === 'even' || values.half === 'odd') {
+    const parity = values.half === 'even' ? 0 : 1;
+    set.queries = set.queries.filter((_, i) => i % 2 === parity);
+  }
+  if (values.unanswerable) {
+    for (const line of (await readFile(values.unanswerable, 'utf8')).split('\n')) {
+      if (line.trim() === '') continue;
+      const row: unknown = JSON.parse(line);
+      if (typeof row === 'object' && row !== null && 'intent' in row && 'text' in row && row.intent === 'oos')
+        set.queries.push({ query: String(row.text), relevant: [] });
+    }
+  }
   const padTo = values['pad-to'] ? Number(values['pad-to']) : 0;
 
   const testDb = await createTestDatabase(values['database-url']);
