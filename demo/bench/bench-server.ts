@@ -40,6 +40,18 @@ server = await startServer(
   {
     prepare: async (database) => {
       await seedDemo(database.db);
+      // A conversation the bot hands to a human goes silent by design, and a closed-loop visitor
+      // waiting for an answer would stall there: the bench's visitors are always answered by the
+      // bot. Intent, sentiment and lead tracking still run on every message.
+      const tenantId = await findTenantIdBySlug(database.db, DEMO_SLUG);
+      if (tenantId)
+        await withTenant(database.db, tenantId, (tx) =>
+          updateBotSettings(tx, tenantId, {
+            escalationIntents: [],
+            escalateOnNegativeSentiment: false,
+            lowConfidenceTurns: 0,
+          }),
+        );
     },
     plugins: [stored],
   },
