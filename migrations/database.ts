@@ -51,11 +51,15 @@ export async function queryRows<T extends Record<string, unknown>>(
 }
 
 async function openPostgres(url: string, max: number): Promise<Database> {
-  const client = postgres(url, {
-    max,
-    onnotice: () => {},
-    connection: { application_name: 'causette' },
-  });
+  const { url: target, socketDir } = unixSocket(url);
+  const client = preparing(
+    postgres(target, {
+      ...(socketDir ? { host: socketDir } : {}),
+      max,
+      onnotice: () => {},
+      connection: { application_name: 'causette' },
+    }),
+  );
   const db = drizzlePostgres(client, { schema, casing: 'snake_case' });
   return {
     db: db as unknown as Db,
@@ -64,6 +68,50 @@ async function openPostgres(url: string, max: number): Promise<Database> {
     dataDir: undefined,
     close: () => client.end({ timeout: 5 }),
   };
+}
+
+/**
+ * libpq's `?host=/run/postgresql` names the directory of the server's Unix socket. On one machine
+ * the socket costs much less per round trip than TCP over loopback, and a turn makes a few.
+ */
+function unixSocket(url: string): { url: string; socketDir?: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { url };
+  }
+  const host = parsed.searchParams.get('host');
+  if (!host?.startsWith('/')) return { url };
+  parsed.searchParams.delete('host');
+  return { url: parsed.toString(), socketDir: host };
+}
+
+/**
+ * Makes postgres.js prepare drizzle's statements. Drizzle sends every query through `unsafe`,
+ * which postgres.js does not prepare; and a query with parameters that is not prepared costs two
+ * round trips (its parameter types are asked first) and stops the pipeline until they are back.
+ * Prepared, it is one round trip, and a transaction's independent queries travel together.
+ * Drizzle's SQL is parameterised, so the statements of one connection are a bounded set.
+ */
+function preparing<T extends postgres.Sql | postgres.TransactionSql>(sql: T): T {
+  const unsafe = sql.unsafe;
+  const prepared: typeof unsafe = (query, args, options) =>
+    Array.isArray(args) && args.length > 0
+      ? unsafe(query, args, { ...options, prepare: true })
+      : unsafe(query, args, options);
+  sql.unsafe = prepared;
+  // Transactions and savepoints hand their callback a new client, which must prepare too.
+  for (const name of ['begin', 'savepoint'] as const) {
+    const original: unknown = Reflect.get(sql, name);
+    if (typeof original !== 'function') continue;
+    Reflect.set(sql, name, (...args: unknown[]) => {
+      const work = args.pop();
+      if (typeof work !== 'function') return original(...args, work);
+      return original(...args, (inner: postgres.TransactionSql) => work(preparing(inner)));
+    });
+  }
+  return sql;
 }
 
 async function openPglite(dataDir: string | undefined): Promise<Database> {
