@@ -1,7 +1,9 @@
 import type { Citation } from '../knowledge/retrieve/retrieval-hit.ts';
 import type { Channel, StoredMessage } from './conversation/conversation-store.ts';
 import type { MessageAnalysis } from './escalation/escalation-policy.ts';
+import type { Lead } from './leads/lead-store.ts';
 import type { BotSettings } from './settings/bot-settings-store.ts';
+import type { BusinessProfile, Tenant } from './tenants/tenant-store.ts';
 
 export interface TurnContext {
   tenantId: string;
@@ -15,6 +17,8 @@ export interface TurnContext {
   analysis?: MessageAnalysis;
   /** The tenant's bot settings, when the caller has them. */
   settings?: BotSettings;
+  /** The tenant, its business profile and the conversation's lead, when the caller read them. */
+  business?: { tenant: Tenant | undefined; profile: BusinessProfile | undefined; lead: Lead | undefined };
 }
 
 export interface BotReply {

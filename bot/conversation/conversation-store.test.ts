@@ -75,7 +75,7 @@ describe('messages', () => {
       }),
     );
     expect(first.duplicate).toBe(false);
-    expect(again).toEqual({ message: first.message, duplicate: true });
+    expect(again).toEqual({ message: first.message, duplicate: true, lastSeq: 1 });
     expect(await inTenant((tx) => messagesAfter(tx, conversation.id, 0, 10))).toHaveLength(1);
   });
 

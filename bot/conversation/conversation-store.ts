@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, or, sql } from 'drizzle-orm';
 import { queryRows, type Tx } from '../../migrations/database.ts';
 import { conversationMessages, conversations } from '../../migrations/schema/index.ts';
 
@@ -59,9 +59,14 @@ export async function getConversation(tx: Tx, conversationId: string): Promise<C
 export async function appendMessage(
   tx: Tx,
   message: NewMessage,
-): Promise<{ message: StoredMessage; duplicate: boolean }> {
+): Promise<{
+  message: StoredMessage;
+  duplicate: boolean;
+  /** The conversation's last seq as this statement left it (past the message's if others followed). */
+  lastSeq: number;
+}> {
   const clientId = message.clientId ?? null;
-  const [row] = await queryRows<MessageRow & { duplicate: boolean }>(
+  const [row] = await queryRows<MessageRow & { duplicate: boolean; conversation_last_seq: number }>(
     tx,
     sql`
       with existing as (
@@ -78,12 +83,18 @@ export async function appendMessage(
         from numbered
         returning *
       )
-      select *, false as duplicate from inserted
+      select *, false as duplicate, seq as conversation_last_seq from inserted
       union all
-      select *, true as duplicate from existing`,
+      select *, true as duplicate,
+             (select last_seq from conversations where id = ${message.conversationId}) as conversation_last_seq
+      from existing`,
   );
   if (!row) throw new Error(`no conversation ${message.conversationId} for this tenant`);
-  return { message: fromMessageRow(row), duplicate: row.duplicate };
+  return {
+    message: fromMessageRow(row),
+    duplicate: row.duplicate,
+    lastSeq: Number(row.conversation_last_seq),
+  };
 }
 
 /** A conversation_messages row as raw SQL returns it. */
@@ -162,6 +173,35 @@ export async function humanAnsweredSince(tx: Tx, conversationId: string, seq: nu
         eq(conversationMessages.conversationId, conversationId),
         gt(conversationMessages.seq, seq),
         eq(conversationMessages.role, 'agent'),
+      ),
+    )
+    .limit(1);
+  return row !== undefined;
+}
+
+/**
+ * Whether message `seq` was answered already: by a human operator, or by a bot reply naming it
+ * (a redelivered message that two processes each received).
+ */
+export async function answeredSince(
+  tx: Tx,
+  conversationId: string,
+  message: { id: string; seq: number },
+): Promise<boolean> {
+  const [row] = await tx
+    .select({ id: conversationMessages.id })
+    .from(conversationMessages)
+    .where(
+      and(
+        eq(conversationMessages.conversationId, conversationId),
+        gt(conversationMessages.seq, message.seq),
+        or(
+          eq(conversationMessages.role, 'agent'),
+          and(
+            eq(conversationMessages.role, 'assistant'),
+            sql`${conversationMessages.metadata} ->> 'reply_to' = ${message.id}`,
+          ),
+        ),
       ),
     )
     .limit(1);

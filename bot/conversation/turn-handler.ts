@@ -1,8 +1,6 @@
-import { and, eq, gt, sql } from 'drizzle-orm';
 import type { Language } from '../../knowledge/text/detect-language.ts';
 import type { Db, Tx } from '../../migrations/database.ts';
 import { PG_UNIQUE_VIOLATION, sqlState } from '../../migrations/database-errors.ts';
-import { conversationMessages } from '../../migrations/schema/index.ts';
 import { withTenant } from '../../migrations/tenant-scope.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import { escalateConversation } from '../escalation/escalate.ts';
@@ -17,22 +15,27 @@ import { handoffText } from '../escalation/handoff-text.ts';
 import { summarizeConversation } from '../escalation/summarize-conversation.ts';
 import { supportAvailability } from '../escalation/support-hours.ts';
 import { OUT_OF_SCOPE } from '../intents/intent-classifier.ts';
-import { createIntentDetector, type IntentDetector } from '../intents/intent-detector.ts';
+import {
+  createIntentDetector,
+  type DetectedIntent,
+  type IntentDetector,
+} from '../intents/intent-detector.ts';
+import { getLeadOfConversation, type Lead } from '../leads/lead-store.ts';
 import type { Logger } from '../logger.ts';
 import { replyText } from '../offline/replies.ts';
 import { detectSmallTalk } from '../offline/small-talk.ts';
 import type { BotReply, Responder, TurnContext } from '../responder.ts';
 import { sentimentScore } from '../sentiment/sentiment.ts';
 import { getBotSettings } from '../settings/bot-settings-store.ts';
-import { getBusinessProfile } from '../tenants/tenant-store.ts';
+import { type BusinessProfile, getBusinessProfile, getTenant } from '../tenants/tenant-store.ts';
 import type { ConversationEvents } from './conversation-events.ts';
 import { conversationLanguage } from './conversation-language.ts';
 import {
+  answeredSince,
   appendMessage,
   type Channel,
   type Conversation,
   getConversation,
-  humanAnsweredSince,
   lockConversation,
   mergeMessageMetadata,
   recentMessages,
@@ -41,6 +44,8 @@ import {
 
 /** How many earlier messages the responder sees. */
 const HISTORY_LENGTH = 20;
+/** How many of the newest messages a turn reads: enough for the lead tracker's transcript too. */
+const RECENT_LENGTH = 51;
 
 export interface IncomingMessage {
   tenantId: string;
@@ -92,12 +97,19 @@ export interface TurnHandlerDeps {
 
 /** Watches each customer message for lead details (contact, need, buying signals). */
 export interface LeadObserver {
+  /** Resolves to the conversation's lead as it now is (undefined: none yet). */
   observe(input: {
     conversation: Conversation;
     message: StoredMessage;
     history: readonly StoredMessage[];
     analysis: MessageAnalysis;
-  }): Promise<void>;
+    /** What the turn read already: the business profile, the lead, the newest messages. */
+    known?: {
+      profile: BusinessProfile | undefined;
+      lead: Lead | undefined;
+      transcript: readonly StoredMessage[];
+    };
+  }): Promise<Lead | undefined>;
 }
 
 export function createTurnHandler(deps: TurnHandlerDeps): TurnHandler {
@@ -122,29 +134,61 @@ export function createTurnHandler(deps: TurnHandlerDeps): TurnHandler {
     });
   }
 
+  /**
+   * Everything a turn reads comes in one transaction whose queries are sent together, and
+   * everything it writes (the message's analysis, the reply, an escalation) in one more, besides
+   * the lead's when it changes: a turn's cost is counted in round trips to the database.
+   */
   async function answer(input: IncomingMessage, message: StoredMessage): Promise<void> {
     const { tenantId, conversationId } = input;
-    const state = await withTenant(db, tenantId, async (tx) => ({
-      conversation: await getConversation(tx, conversationId),
-      history: await recentMessages(tx, conversationId, HISTORY_LENGTH + 1),
-      settings: await getBotSettings(tx, tenantId),
-      profile: await getBusinessProfile(tx, tenantId),
-    }));
+    const state = await withTenant(db, tenantId, async (tx) => {
+      const [conversation, recent, settings, profile, tenant, lead, model] = await Promise.all([
+        getConversation(tx, conversationId),
+        recentMessages(tx, conversationId, RECENT_LENGTH),
+        getBotSettings(tx, tenantId),
+        getBusinessProfile(tx, tenantId),
+        getTenant(tx, tenantId),
+        getLeadOfConversation(tx, conversationId),
+        intents.model(tenantId, tx).catch((error: unknown) => {
+          log.error({ err: error, tenantId }, 'intent detection failed');
+          return undefined;
+        }),
+      ]);
+      return { conversation, recent, settings, profile, tenant, lead, model };
+    });
     if (!state.conversation) return;
     // Another process may have answered this very message already (a redelivered message).
-    if (state.history.some((m) => m.seq > message.seq && isReplyTo(m, message))) return;
-    const history = state.history.filter((m) => m.seq < message.seq).slice(-HISTORY_LENGTH);
-    const analysis = await analyse(tenantId, message);
-    await deps.leads
-      ?.observe({ conversation: state.conversation, message, history, analysis })
-      .catch((error: unknown) => log.error({ err: error, conversationId }, 'lead tracking failed'));
+    if (state.recent.some((m) => m.seq > message.seq && isReplyTo(m, message))) return;
+    const history = state.recent.filter((m) => m.seq < message.seq).slice(-HISTORY_LENGTH);
+    const analysis = await analyse(tenantId, message, state.model);
+    const analysed = analysisMetadata(analysis);
+    Object.assign(message.metadata, analysed);
+    let lead = state.lead;
+    if (deps.leads) {
+      const transcript = state.recent.map((m) => (m.id === message.id ? message : m));
+      try {
+        lead = await deps.leads.observe({
+          conversation: state.conversation,
+          message,
+          history,
+          analysis,
+          known: { profile: state.profile, lead: state.lead, transcript },
+        });
+      } catch (error) {
+        log.error({ err: error, conversationId }, 'lead tracking failed');
+        lead = await withTenant(db, tenantId, (tx) => getLeadOfConversation(tx, conversationId));
+      }
+    }
     // While a human owns the conversation the bot says nothing.
-    if (isHumanOwned(state.conversation)) return;
+    if (isHumanOwned(state.conversation)) {
+      await withTenant(db, tenantId, (tx) => mergeMessageMetadata(tx, message.id, analysed));
+      return;
+    }
 
     const streamId = message.id;
     const lang = conversationLanguage(message, history, state.profile?.language);
     const decision = escalationForMessage(analysis, state.settings);
-    const context = {
+    const context: TurnContext = {
       tenantId,
       conversationId,
       channel: input.channel,
@@ -152,6 +196,7 @@ export function createTurnHandler(deps: TurnHandlerDeps): TurnHandler {
       history,
       analysis,
       settings: state.settings,
+      business: { tenant: state.tenant, profile: state.profile, lead },
     };
     let reply: BotReply | null;
     let escalation: { reason: string; summary: string | null } | undefined;
@@ -162,7 +207,10 @@ export function createTurnHandler(deps: TurnHandlerDeps): TurnHandler {
         escalation = { reason: decision.reason, summary: null };
       } else {
         reply = await respond(context, streamId, lang);
-        if (!reply) return;
+        if (!reply) {
+          await withTenant(db, tenantId, (tx) => mergeMessageMetadata(tx, message.id, analysed));
+          return;
+        }
         if (reply.escalation) escalation = reply.escalation;
         else if (decision) escalation = { reason: decision.reason, summary: null };
         const unsure = isUnsure(reply.metadata, state.settings);
@@ -187,7 +235,7 @@ export function createTurnHandler(deps: TurnHandlerDeps): TurnHandler {
     } finally {
       events.publish({ type: 'typing', conversationId, active: false });
     }
-    await commit(input, message, reply, escalation, streamId);
+    await commit(input, message, analysed, reply, escalation, streamId);
   }
 
   async function respond(context: TurnContext, streamId: string, lang: Language): Promise<BotReply | null> {
@@ -202,28 +250,26 @@ export function createTurnHandler(deps: TurnHandlerDeps): TurnHandler {
     }
   }
 
-  /** Intent and sentiment of a customer message, written into its metadata. */
-  async function analyse(tenantId: string, message: StoredMessage): Promise<MessageAnalysis> {
-    const detected = await intents.detect(tenantId, message.content).catch((error: unknown) => {
-      log.error({ err: error, tenantId }, 'intent detection failed');
-      return { intent: OUT_OF_SCOPE, confidence: 0, source: 'offline' as const };
-    });
-    const analysis: MessageAnalysis = {
+  /** Intent and sentiment of a customer message. */
+  async function analyse(
+    tenantId: string,
+    message: StoredMessage,
+    model: { detect(text: string): Promise<DetectedIntent> } | undefined,
+  ): Promise<MessageAnalysis> {
+    const offTopic = { intent: OUT_OF_SCOPE, confidence: 0, source: 'offline' as const };
+    const detected = model
+      ? await model.detect(message.content).catch((error: unknown) => {
+          log.error({ err: error, tenantId }, 'intent detection failed');
+          return offTopic;
+        })
+      : offTopic;
+    return {
       intent: detected.intent,
       intentConfidence: detected.confidence,
       intentSource: detected.source,
       sentiment: sentimentScore(message.content),
       asksForHuman: detectSmallTalk(message.content) === 'human',
     };
-    const metadata = {
-      intent: analysis.intent,
-      intent_confidence: analysis.intentConfidence,
-      intent_source: analysis.intentSource,
-      sentiment: analysis.sentiment,
-    };
-    await withTenant(db, tenantId, (tx) => mergeMessageMetadata(tx, message.id, metadata));
-    Object.assign(message.metadata, metadata);
-    return analysis;
   }
 
   async function summarize(reason: string, messages: StoredMessage[]): Promise<string> {
@@ -245,16 +291,21 @@ export function createTurnHandler(deps: TurnHandlerDeps): TurnHandler {
   async function commit(
     input: IncomingMessage,
     message: StoredMessage,
+    analysed: Record<string, unknown>,
     reply: BotReply,
     escalation: { reason: string; summary: string | null } | undefined,
     streamId: string,
   ): Promise<void> {
     const result = await withTenant(db, input.tenantId, async (tx) => {
-      const conversation = await lockConversation(tx, input.conversationId);
+      // The message's analysis is stored whatever becomes of the reply; it goes out with the lock.
+      const [, conversation] = await Promise.all([
+        mergeMessageMetadata(tx, message.id, analysed),
+        lockConversation(tx, input.conversationId),
+      ]);
       if (!conversation || isHumanOwned(conversation)) return undefined;
-      if (await humanAnsweredSince(tx, input.conversationId, message.seq)) return undefined;
-      // Two processes that each received the message (a redelivery) store one answer between them.
-      if (await hasReply(tx, message)) return undefined;
+      // Read after the lock is held, so that a human's reply committed meanwhile is seen; and two
+      // processes that each received the message (a redelivery) store one answer between them.
+      if (await answeredSince(tx, input.conversationId, message)) return undefined;
       const stored = await appendMessage(tx, {
         tenantId: input.tenantId,
         conversationId: input.conversationId,
@@ -288,7 +339,8 @@ export function createTurnHandler(deps: TurnHandlerDeps): TurnHandler {
       );
       return;
     }
-    delivery?.afterCommit?.();
+    // A widget's reply reaches it through its socket: no sender needs waking for it.
+    if (input.channel !== 'widget') delivery?.afterCommit?.();
     events.publish({ type: 'message', conversationId: input.conversationId, message: result.stored });
     if (result.notified > 0) deps.notifier?.kick();
   }
@@ -304,8 +356,7 @@ export function createTurnHandler(deps: TurnHandlerDeps): TurnHandler {
           clientId: input.clientId ?? null,
           metadata: input.metadata ?? {},
         });
-        const conversation = await getConversation(tx, input.conversationId);
-        return { ...result, unanswered: conversation?.lastSeq === result.message.seq };
+        return { ...result, unanswered: result.lastSeq === result.message.seq };
       });
     try {
       return await write();
@@ -338,18 +389,11 @@ function isReplyTo(candidate: StoredMessage, message: StoredMessage): boolean {
   return candidate.role === 'assistant' && candidate.metadata['reply_to'] === message.id;
 }
 
-async function hasReply(tx: Tx, message: StoredMessage): Promise<boolean> {
-  const [found] = await tx
-    .select({ id: conversationMessages.id })
-    .from(conversationMessages)
-    .where(
-      and(
-        eq(conversationMessages.conversationId, message.conversationId),
-        gt(conversationMessages.seq, message.seq),
-        eq(conversationMessages.role, 'assistant'),
-        sql`${conversationMessages.metadata} ->> 'reply_to' = ${message.id}`,
-      ),
-    )
-    .limit(1);
-  return found !== undefined;
+function analysisMetadata(analysis: MessageAnalysis): Record<string, unknown> {
+  return {
+    intent: analysis.intent,
+    intent_confidence: analysis.intentConfidence,
+    intent_source: analysis.intentSource,
+    sentiment: analysis.sentiment,
+  };
 }

@@ -1,4 +1,4 @@
-import type { Db } from '../../migrations/database.ts';
+import type { Db, Tx } from '../../migrations/database.ts';
 import { withTenant } from '../../migrations/tenant-scope.ts';
 import type { Logger } from '../logger.ts';
 import { type IntentClassifier, OUT_OF_SCOPE, trainIntentClassifier } from './intent-classifier.ts';
@@ -24,6 +24,12 @@ export type LlmIntentClassifier = (
 
 export interface IntentDetector {
   detect(tenantId: string, text: string): Promise<DetectedIntent>;
+  /**
+   * The tenant's current model, checked through the caller's transaction `tx` (one query, which a
+   * turn sends along with its other reads); detecting with it then needs no database, so an LLM
+   * call never holds the transaction open.
+   */
+  model(tenantId: string, tx: Tx): Promise<IntentModel>;
   /** The tenant's classifier, trained on its current intents (admin "try it" and tests). */
   classifierFor(tenantId: string): Promise<IntentClassifier>;
 }
@@ -35,6 +41,10 @@ export interface IntentDetectorDeps {
   llm?: LlmIntentClassifier;
   /** How many tenants' models stay in memory. */
   cacheSize?: number;
+}
+
+export interface IntentModel {
+  detect(text: string): Promise<DetectedIntent>;
 }
 
 interface Cached {
@@ -51,8 +61,10 @@ interface Cached {
 export function createIntentDetector({ db, log, llm, cacheSize = 500 }: IntentDetectorDeps): IntentDetector {
   const cache = new Map<string, Cached>();
 
-  async function current(tenantId: string): Promise<Cached> {
-    const fingerprint = await withTenant(db, tenantId, (tx) => intentsFingerprint(tx));
+  async function current(tenantId: string, tx?: Tx): Promise<Cached> {
+    const fingerprint = tx
+      ? await intentsFingerprint(tx)
+      : await withTenant(db, tenantId, (scoped) => intentsFingerprint(scoped));
     const cached = cache.get(tenantId);
     if (cached && cached.fingerprint === fingerprint) {
       // Re-inserting keeps the map in least-recently-used order.
@@ -60,7 +72,9 @@ export function createIntentDetector({ db, log, llm, cacheSize = 500 }: IntentDe
       cache.set(tenantId, cached);
       return cached;
     }
-    const intents = await withTenant(db, tenantId, (tx) => listTenantIntents(tx));
+    const intents = tx
+      ? await listTenantIntents(tx)
+      : await withTenant(db, tenantId, (scoped) => listTenantIntents(scoped));
     const entry: Cached = {
       fingerprint,
       intents,
@@ -77,26 +91,33 @@ export function createIntentDetector({ db, log, llm, cacheSize = 500 }: IntentDe
       return (await current(tenantId)).classifier;
     },
     async detect(tenantId, text) {
-      const entry = await current(tenantId);
-      const offline = (await entry.classifier).classify(text);
-      const fallback: DetectedIntent = {
-        intent: offline.intent,
-        confidence: offline.confidence,
-        source: 'offline',
-      };
-      if (!llm || text.trim() === '') return fallback;
-      const enabled = entry.intents.filter((i) => i.enabled);
-      try {
-        const answer = await llm(text, enabled);
-        const known = answer.intent === OUT_OF_SCOPE || enabled.some((i) => i.name === answer.intent);
-        if (!known) return fallback;
-        return { intent: answer.intent, confidence: clamp(answer.confidence), source: 'llm' };
-      } catch (error) {
-        log.warn({ err: error, tenantId }, 'LLM intent classification failed; using the offline classifier');
-        return fallback;
-      }
+      return detectWith(tenantId, await current(tenantId), text);
+    },
+    async model(tenantId, tx) {
+      const entry = await current(tenantId, tx);
+      return { detect: (text) => detectWith(tenantId, entry, text) };
     },
   };
+
+  async function detectWith(tenantId: string, entry: Cached, text: string): Promise<DetectedIntent> {
+    const offline = (await entry.classifier).classify(text);
+    const fallback: DetectedIntent = {
+      intent: offline.intent,
+      confidence: offline.confidence,
+      source: 'offline',
+    };
+    if (!llm || text.trim() === '') return fallback;
+    const enabled = entry.intents.filter((i) => i.enabled);
+    try {
+      const answer = await llm(text, enabled);
+      const known = answer.intent === OUT_OF_SCOPE || enabled.some((i) => i.name === answer.intent);
+      if (!known) return fallback;
+      return { intent: answer.intent, confidence: clamp(answer.confidence), source: 'llm' };
+    } catch (error) {
+      log.warn({ err: error, tenantId }, 'LLM intent classification failed; using the offline classifier');
+      return fallback;
+    }
+  }
 }
 
 function clamp(value: number): number {

@@ -28,6 +28,8 @@ export interface LeadTracker extends LeadObserver {
   }): Promise<Lead>;
 }
 
+/** How many of the newest messages a lead is scored on. */
+const TRANSCRIPT_LENGTH = 50;
 const NEED_INTENTS = new Set(['purchase_interest', 'booking', 'pricing']);
 
 /**
@@ -45,25 +47,40 @@ export function createLeadTracker(deps: {
 }): LeadTracker {
   const { db } = deps;
 
-  async function rescore(tenantId: string, conversationId: string, lead: Lead): Promise<Lead> {
-    const transcript = await withTenant(db, tenantId, async (tx) => {
-      return (await recentMessages(tx, conversationId, 50)).filter((m) => m.role === 'user');
-    });
-    const signals = leadSignals(
-      transcript.map((m) => ({
-        text: m.content,
-        intent: typeof m.metadata['intent'] === 'string' ? (m.metadata['intent'] as string) : null,
-      })),
-      {
-        email: Boolean(lead.email),
-        phone: Boolean(lead.phone),
-        name: Boolean(lead.name),
-        company: Boolean(lead.company),
-      },
-    );
-    const rules = scoreLeadByRules(signals);
+  /**
+   * Scores the lead again from the customer's words: the caller's `known` transcript when it has
+   * one (a turn has read it already), else the newest messages. A lead still to be written
+   * (`lead` a function) is written in the same transaction as its new score, so that a turn that
+   * opens or completes a lead costs one transaction, and one that leaves the score as it was
+   * costs none.
+   */
+  async function rescore(
+    tenantId: string,
+    conversationId: string,
+    lead: Lead | ((tx: Tx) => Promise<Lead>),
+    known?: readonly StoredMessage[],
+  ): Promise<Lead> {
+    const transcript = known
+      ? known.filter(isCustomer).slice(-TRANSCRIPT_LENGTH)
+      : await withTenant(db, tenantId, async (tx) =>
+          (await recentMessages(tx, conversationId, TRANSCRIPT_LENGTH)).filter(isCustomer),
+        );
+    if (typeof lead === 'function') {
+      if (deps.llm) {
+        // The LLM is asked outside any transaction, so the lead is stored first.
+        lead = await withTenant(db, tenantId, lead);
+      } else {
+        const write = lead;
+        return record(tenantId, async (tx) => {
+          const written = await write(tx);
+          return { lead: written, ...rulesScore(transcript, written) };
+        });
+      }
+    }
+    const stored = lead;
+    const { signals, score: rules } = rulesScore(transcript, stored);
     let score = rules;
-    if (deps.llm && (lead.scoreValue === null || lead.scoreValue !== rules.scoreValue)) {
+    if (deps.llm && (stored.scoreValue === null || stored.scoreValue !== rules.scoreValue)) {
       try {
         score = await deps.llm({
           signals,
@@ -74,10 +91,19 @@ export function createLeadTracker(deps: {
             .slice(-4000),
         });
       } catch (error) {
-        deps.log.warn({ err: error, leadId: lead.id }, 'LLM lead scoring failed; using the rules');
+        deps.log.warn({ err: error, leadId: stored.id }, 'LLM lead scoring failed; using the rules');
       }
     }
+    if (stored.score === score.score && stored.scoreValue === score.scoreValue) return stored;
+    return record(tenantId, async () => ({ lead: stored, signals, score }));
+  }
+
+  async function record(
+    tenantId: string,
+    scored: (tx: Tx) => Promise<{ lead: Lead; signals: LeadSignals; score: LeadScore }>,
+  ): Promise<Lead> {
     const result = await withTenant(db, tenantId, async (tx) => {
+      const { lead, signals, score } = await scored(tx);
       const wasHot = lead.score === 'hot';
       const recorded = await recordLeadScore(tx, lead, score, signals);
       let notified = 0;
@@ -122,17 +148,17 @@ export function createLeadTracker(deps: {
   }
 
   return {
-    async observe({ conversation, message, history, analysis }) {
-      const profile = await withTenant(db, conversation.tenantId, (tx) =>
-        getBusinessProfile(tx, conversation.tenantId),
-      );
+    async observe({ conversation, message, history, analysis, known }) {
+      const profile = known
+        ? known.profile
+        : await withTenant(db, conversation.tenantId, (tx) => getBusinessProfile(tx, conversation.tenantId));
       const details = extractLeadDetails(
         message.content,
         countryOfTimeZone(profile?.timezone, profile?.language),
       );
-      const existing = await withTenant(db, conversation.tenantId, (tx) =>
-        getLeadOfConversation(tx, conversation.id),
-      );
+      const existing = known
+        ? known.lead
+        : await withTenant(db, conversation.tenantId, (tx) => getLeadOfConversation(tx, conversation.id));
       const buying = leadSignals([...history.filter(isCustomer), message].map(asSignalInput), {
         email: false,
         phone: false,
@@ -140,16 +166,14 @@ export function createLeadTracker(deps: {
         company: false,
       }).purchase_intent;
       const hasDetails = Object.keys(details).length > 0;
-      if (!existing && !hasDetails && !buying) return;
+      if (!existing && !hasDetails && !buying) return existing;
       const need = NEED_INTENTS.has(analysis.intent) && !existing?.need ? message.content : null;
       if (existing && !hasDetails && !need) {
-        await rescore(conversation.tenantId, conversation.id, existing);
-        return;
+        return rescore(conversation.tenantId, conversation.id, existing, known?.transcript);
       }
-      const lead = await withTenant(db, conversation.tenantId, (tx) =>
-        upsertLead(tx, { tenantId: conversation.tenantId, conversationId: conversation.id, details, need }),
-      );
-      await rescore(conversation.tenantId, conversation.id, lead);
+      const upsert = (tx: Tx) =>
+        upsertLead(tx, { tenantId: conversation.tenantId, conversationId: conversation.id, details, need });
+      return rescore(conversation.tenantId, conversation.id, upsert, known?.transcript);
     },
     async capture({ tenantId, conversationId, details, need }) {
       const lead = await withTenant(db, tenantId, (tx) =>
@@ -158,6 +182,19 @@ export function createLeadTracker(deps: {
       return rescore(tenantId, conversationId, lead);
     },
   };
+}
+
+function rulesScore(
+  transcript: readonly StoredMessage[],
+  lead: Lead,
+): { signals: LeadSignals; score: LeadScore } {
+  const signals = leadSignals(transcript.map(asSignalInput), {
+    email: Boolean(lead.email),
+    phone: Boolean(lead.phone),
+    name: Boolean(lead.name),
+    company: Boolean(lead.company),
+  });
+  return { signals, score: scoreLeadByRules(signals) };
 }
 
 function isCustomer(message: StoredMessage): boolean {

@@ -34,11 +34,13 @@ export function createOfflineResponder({ db, retriever }: OfflineResponderDeps):
   return {
     async respond(context) {
       const text = context.message.content;
-      const business = await withTenant(db, context.tenantId, async (tx) => ({
-        tenant: await getTenant(tx, context.tenantId),
-        profile: await getBusinessProfile(tx, context.tenantId),
-        lead: await getLeadOfConversation(tx, context.conversationId),
-      }));
+      const business =
+        context.business ??
+        (await withTenant(db, context.tenantId, async (tx) => ({
+          tenant: await getTenant(tx, context.tenantId),
+          profile: await getBusinessProfile(tx, context.tenantId),
+          lead: await getLeadOfConversation(tx, context.conversationId),
+        })));
       const lang = conversationLanguage(context.message, context.history, business.profile?.language);
       const variables = {
         business: business.tenant?.name,
