@@ -74,7 +74,7 @@ async function openPostgres(url: string, max: number): Promise<Database> {
  * libpq's `?host=/run/postgresql` names the directory of the server's Unix socket. On one machine
  * the socket costs much less per round trip than TCP over loopback, and a turn makes a few.
  */
-function unixSocket(url: string): { url: string; socketDir?: string } {
+export function unixSocket(url: string): { url: string; socketDir?: string } {
   let parsed: URL;
   try {
     parsed = new URL(url);

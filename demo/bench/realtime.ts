@@ -17,6 +17,8 @@ import { closedLoop, median, openClients, paced, percentile, sleep } from './loa
  *   BENCH_RATE=500           messages per second of the round-trip measurement
  *   BENCH_DATABASE_URL       the real Postgres (default postgres://postgres@127.0.0.1:5432/postgres);
  *                            a fresh database is created in it and dropped afterwards
+ *   BENCH_PG_SOCKET=/var/run/postgresql   the server reaches that Postgres through its Unix socket
+ *                            in this directory (libpq's ?host=); empty: over TCP as the URL says
  *   BENCH_BACKENDS=pglite,postgres
  * The last line printed is one JSON object with the real-Postgres figures.
  */
@@ -27,6 +29,7 @@ const RATE = Number(process.env['BENCH_RATE'] ?? 500);
 const ROUNDS = 3;
 const PG_URL = process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const BACKENDS = (process.env['BENCH_BACKENDS'] ?? 'pglite,postgres').split(',');
+const PG_SOCKET = process.env['BENCH_PG_SOCKET'] ?? '/var/run/postgresql';
 
 interface Figures {
   name: string;
@@ -163,6 +166,7 @@ for (const backend of BACKENDS) {
     await admin.end();
     const target = new URL(PG_URL);
     target.pathname = `/${database}`;
+    if (PG_SOCKET) target.searchParams.set('host', PG_SOCKET);
     env['DATABASE_URL'] = target.toString();
     env['CAUSETTE_SECRET'] = randomBytes(32).toString('hex');
   }

@@ -5,9 +5,10 @@
  */
 import Fastify from 'fastify';
 import postgres from 'postgres';
+import { unixSocket } from '../../migrations/database.ts';
 
-const url = process.env['DATABASE_URL'] ?? '';
-const sql = postgres(url, { max: 10, onnotice: () => {} });
+const { url, socketDir } = unixSocket(process.env['DATABASE_URL'] ?? '');
+const sql = postgres(url, { max: 10, onnotice: () => {}, ...(socketDir ? { host: socketDir } : {}) });
 await sql`create table if not exists bench_baseline (id bigserial primary key, body text not null)`;
 const app = Fastify({ logger: false, bodyLimit: 4 * 1024 * 1024 });
 app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) =>

@@ -3,7 +3,7 @@
  * not slow the load generator's clock. On "report" it sends back how many messages each
  * (phone number id, customer) received.
  */
-import { GraphStandIn } from '../bot/channels/meta/graph-stand-in.ts';
+import { GraphStandIn } from '../../bot/channels/meta/graph-stand-in.ts';
 
 const graph = await GraphStandIn.start();
 process.on('message', (command: unknown) => {

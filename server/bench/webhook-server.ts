@@ -3,12 +3,13 @@
  * Meta webhooks on and the Graph API pointed at the benchmark's stand-in. It seeds one tenant with
  * a few WhatsApp numbers and an FAQ, then answers the parent's commands over IPC.
  */
-import { connectAccount } from '../bot/channels/meta/social-account-store.ts';
-import { createTenant } from '../bot/tenants/tenant-store.ts';
-import { createFaqEntry } from '../knowledge/faq/faq-store.ts';
-import { withTenant } from '../migrations/tenant-scope.ts';
-import { loadConfig } from '../server/config.ts';
-import { startServer } from '../server/main.ts';
+
+import { connectAccount } from '../../bot/channels/meta/social-account-store.ts';
+import { createTenant } from '../../bot/tenants/tenant-store.ts';
+import { createFaqEntry } from '../../knowledge/faq/faq-store.ts';
+import { withTenant } from '../../migrations/tenant-scope.ts';
+import { loadConfig } from '../config.ts';
+import { startServer } from '../main.ts';
 
 const phoneIds = (process.env['BENCH_PHONE_IDS'] ?? '').split(',').filter(Boolean);
 

@@ -6,26 +6,31 @@
  *   - acknowledgement latency at a fixed 500 deliveries/s (open loop: requests leave on
  *     schedule whether or not earlier ones were answered);
  *   - deliveries/s with 64 requests in flight (closed loop).
+ * The baseline's rounds run first, on an idle machine; the server's then run back to back, each
+ * beside the processing of the deliveries acknowledged before it, as in production.
  * Every delivery is sent twice, the whole sequence shuffled. After the rounds the server's work
  * is drained and the replies counted: duplicates (more replies than messages for a customer) and
  * losses (a message not stored, or not answered). The last line is one JSON object.
  *
  * Env: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres; a scratch database is
  * created and dropped), BENCH_ROUNDS (3), BENCH_RATE (500), BENCH_RATE_SECONDS (2),
- * BENCH_THROUGHPUT_REQUESTS (1500).
+ * BENCH_THROUGHPUT_REQUESTS (1500), BENCH_PG_SOCKET (/var/run/postgresql: the servers reach that
+ * Postgres through its Unix socket in this directory, libpq's ?host=; empty: over TCP).
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
-import { signHubBody } from '../bot/channels/meta/hub-signature.ts';
+import { signHubBody } from '../../bot/channels/meta/hub-signature.ts';
+import { unixSocket } from '../../migrations/database.ts';
 
 const ADMIN_URL = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const RATE = Number(process.env['BENCH_RATE'] ?? 500);
 const RATE_SECONDS = Number(process.env['BENCH_RATE_SECONDS'] ?? 2);
 const THROUGHPUT_REQUESTS = Number(process.env['BENCH_THROUGHPUT_REQUESTS'] ?? 1500);
+const PG_SOCKET = process.env['BENCH_PG_SOCKET'] ?? '/var/run/postgresql';
 const IN_FLIGHT = 64;
 const APP_SECRET = 'bench-app-secret';
 const PHONE_IDS = ['1550000001', '1550000002', '1550000003', '1550000004'];
@@ -45,6 +50,7 @@ async function main() {
   await admin.unsafe(`create database ${dbName}`);
   const target = new URL(ADMIN_URL);
   target.pathname = `/${dbName}`;
+  if (PG_SOCKET) target.searchParams.set('host', PG_SOCKET);
   const children: ChildProcess[] = [];
   try {
     const graph = await spawn('graph-server.ts', process.env);
@@ -74,15 +80,26 @@ async function main() {
     const baselineSequence = shuffle([...unique, ...copies]);
     log(`${unique.length} distinct deliveries, each sent twice: ${sequence.length} requests to the server`);
 
+    // The baseline's rounds come first, while the server is idle: run between the server's
+    // rounds, they measured the server's processing of the deliveries it had acknowledged, which
+    // runs for minutes after them on the same cores.
+    const rateCount = RATE * RATE_SECONDS;
+    const baseRounds: Pick<RoundResult, 'baseLatency' | 'baseThroughput'>[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const baseSlice = baselineSequence.slice(round * perRound, (round + 1) * perRound);
+      const baseLatency = await openLoop(baseline.url, baseSlice.slice(0, rateCount), RATE);
+      const baseThroughput = await closedLoop(baseline.url, baseSlice.slice(rateCount), IN_FLIGHT);
+      baseRounds.push({ baseLatency, baseThroughput });
+    }
+    const baselineExited = new Promise((resolve) => baseline.child.once('exit', resolve));
+    baseline.child.send('stop');
+    await baselineExited;
     const rounds: RoundResult[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const slice = sequence.slice(round * perRound, (round + 1) * perRound);
-      const baseSlice = baselineSequence.slice(round * perRound, (round + 1) * perRound);
-      const rateCount = RATE * RATE_SECONDS;
-      const baseLatency = await openLoop(baseline.url, baseSlice.slice(0, rateCount), RATE);
       const latency = await openLoop(server.url, slice.slice(0, rateCount), RATE);
-      const baseThroughput = await closedLoop(baseline.url, baseSlice.slice(rateCount), IN_FLIGHT);
       const throughput = await closedLoop(server.url, slice.slice(rateCount), IN_FLIGHT);
+      const { baseLatency, baseThroughput } = baseRounds[round]!;
       const result = { latency, baseLatency, throughput, baseThroughput };
       rounds.push(result);
       log(
@@ -121,8 +138,9 @@ async function main() {
       rate_per_s: RATE,
       requests: sequence.length,
     };
-    for (const child of children) child.send('stop');
-    await Promise.all(children.map((child) => new Promise((resolve) => child.once('exit', resolve))));
+    const running = children.filter((child) => child.exitCode === null);
+    for (const child of running) child.send('stop');
+    await Promise.all(running.map((child) => new Promise((resolve) => child.once('exit', resolve))));
     console.log(JSON.stringify(summary));
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
@@ -285,7 +303,8 @@ async function countOutcome(url: string, got: Map<string, number>, unique: Deliv
     if (sent > count) duplicates += sent - count;
     if (sent < count) lost += count - sent;
   }
-  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  const { url: target, socketDir } = unixSocket(url);
+  const sql = postgres(target, { max: 1, onnotice: () => {}, ...(socketDir ? { host: socketDir } : {}) });
   try {
     const [row] = await sql<{ stored: number; duplicated: number }[]>`
       select count(*)::int as stored,
