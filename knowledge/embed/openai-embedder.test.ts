@@ -4,8 +4,8 @@ import { knowledgeChunks } from '../../migrations/schema/index.ts';
 import { withTenant } from '../../migrations/tenant-scope.ts';
 import { createDocumentService } from '../documents/document-service.ts';
 import { createKnowledgeTestbed, type KnowledgeTestbed } from '../test-knowledge.ts';
+import { type OpenAiStandIn, startOpenAiStandIn } from '../testing/openai-stand-in.ts';
 import { createOpenAiEmbedder, EmbeddingDimensionError } from './openai-embedder.ts';
-import { type OpenAiStandIn, startOpenAiStandIn } from './openai-stand-in.ts';
 
 let openai: OpenAiStandIn;
 beforeAll(async () => {

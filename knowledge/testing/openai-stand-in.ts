@@ -1,11 +1,16 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createHashedEmbedder } from './hashed-embedder.ts';
+import { createHashedEmbedder } from '../embed/hashed-embedder.ts';
+import { answerChatCompletion, type ChatHandler, type ChatRequest } from './chat-completions.ts';
 
 export interface OpenAiStandIn {
   /** http://127.0.0.1:PORT/v1, what OPENAI_BASE_URL points at. */
   baseUrl: string;
-  requests: { authorization: string | undefined; body: Record<string, unknown> }[];
+  requests: { path: string; authorization: string | undefined; body: Record<string, unknown> }[];
+  /** The chat completions received, in order (structured ones included). */
+  chats: ChatRequest[];
+  /** Scripts each POST /v1/chat/completions; without one, the model answers "OK". */
+  chat: ChatHandler;
   /** Answers the next requests with these statuses first (a flaky service). */
   failures: number[];
   /** Returns vectors of this length instead of the requested one (a model without "dimensions"). */
@@ -14,29 +19,49 @@ export interface OpenAiStandIn {
 }
 
 /**
- * A scripted OpenAI-compatible embeddings server on loopback: POST /v1/embeddings with the
- * request and response shapes of OpenAI's API (float or base64 encoding). Vectors are the offline
- * embedder's, so nearest neighbours are meaningful in tests.
+ * A scripted OpenAI-compatible server on loopback, speaking OpenAI's wire format:
+ * - POST /v1/embeddings (float or base64 encoding), with the offline embedder's vectors so that
+ *   nearest neighbours are meaningful in tests;
+ * - POST /v1/chat/completions, answered by the `chat` script: JSON or SSE streaming, tool calls,
+ *   errors and slow answers (see chat-completions.ts).
  */
 export async function startOpenAiStandIn(): Promise<OpenAiStandIn> {
   const hashed = createHashedEmbedder();
   const state: Omit<OpenAiStandIn, 'baseUrl' | 'close'> = {
     requests: [],
+    chats: [],
+    chat: () => ({ content: 'OK' }),
     failures: [],
     forceDimensions: null,
   };
+  let serial = 0;
   const server = createServer(async (request, response) => {
     const parts: Buffer[] = [];
     for await (const part of request) parts.push(part as Buffer);
     const body = JSON.parse(Buffer.concat(parts).toString('utf8') || '{}') as Record<string, unknown>;
-    state.requests.push({ authorization: request.headers.authorization, body });
+    const path = request.url ?? '/';
+    state.requests.push({ path, authorization: request.headers.authorization, body });
     const failure = state.failures.shift();
     if (failure) {
       response.writeHead(failure, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ error: { message: 'The server had an error', type: 'server_error' } }));
       return;
     }
-    if (request.url !== '/v1/embeddings' || request.method !== 'POST') {
+    if (path === '/v1/chat/completions' && request.method === 'POST') {
+      serial += 1;
+      await answerChatCompletion(
+        request,
+        response,
+        body,
+        (chat) => {
+          state.chats.push(chat);
+          return state.chat(chat);
+        },
+        serial,
+      );
+      return;
+    }
+    if (path !== '/v1/embeddings' || request.method !== 'POST') {
       response
         .writeHead(404, { 'content-type': 'application/json' })
         .end(JSON.stringify({ error: { message: 'Not found' } }));
