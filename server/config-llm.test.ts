@@ -28,6 +28,25 @@ describe('LLM, SMTP and job settings', () => {
     expect(loadConfig({ OPENAI_API_KEY: 'sk-test' }).llm?.model).toBe('gpt-4o-mini');
   });
 
+  it('configures a local server that needs no key from OPENAI_BASE_URL alone', () => {
+    const config = loadConfig({
+      OPENAI_BASE_URL: 'http://localhost:11434/v1',
+      CAUSETTE_CHAT_MODEL: 'qwen2.5:7b',
+    });
+    expect(config.llm).toMatchObject({
+      apiKey: undefined,
+      baseUrl: 'http://localhost:11434/v1',
+      model: 'qwen2.5:7b',
+    });
+    expect(config.knowledge.openAiBaseUrl).toBe('http://localhost:11434/v1');
+  });
+
+  it('refuses a chat model with nowhere to send it', () => {
+    expect(() => loadConfig({ CAUSETTE_CHAT_MODEL: 'llama3.1:8b' })).toThrow(
+      /CAUSETTE_CHAT_MODEL needs OPENAI_API_KEY \(OpenAI\) or OPENAI_BASE_URL/,
+    );
+  });
+
   it('reports every LLM and SMTP mistake together, each with what was expected', () => {
     let error: unknown;
     try {
@@ -44,7 +63,6 @@ describe('LLM, SMTP and job settings', () => {
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems.join('\n');
     expect(problems).toMatch(/OPENAI_BASE_URL must be an http\(s\) URL/);
-    expect(problems).toMatch(/OPENAI_API_KEY is required/);
     expect(problems).toMatch(/CAUSETTE_CHAT_MODEL must be a model name/);
     expect(problems).toMatch(/CAUSETTE_LLM_TIMEOUT_MS must be a whole number from 1000/);
     expect(problems).toMatch(/SMTP_URL must look like smtp:\/\//);

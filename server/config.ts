@@ -22,7 +22,7 @@ export interface Config {
     maxBufferedBytes: number;
     maxPendingHellos: number;
   };
-  /** Set when OPENAI_API_KEY is: the LLM agent answers, the offline bot is its fallback. */
+  /** Set when OPENAI_API_KEY or OPENAI_BASE_URL is: the LLM agent answers, the offline bot is its fallback. */
   llm: LlmConfig | undefined;
   /** Set when SMTP_URL is: escalation and hot-lead emails. */
   smtp: { url: string; from: string } | undefined;
@@ -56,7 +56,8 @@ export interface MetaConfig {
 }
 
 export interface LlmConfig {
-  apiKey: string;
+  /** Unset for a local server that needs no key (OPENAI_BASE_URL alone). */
+  apiKey: string | undefined;
   /** Any OpenAI-compatible server (Ollama, vLLM, LM Studio); undefined is OpenAI itself. */
   baseUrl: string | undefined;
   model: string;
@@ -180,9 +181,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     );
   }
   const model = read('CAUSETTE_CHAT_MODEL');
-  if (apiKey === undefined && (baseUrl !== undefined || model !== undefined)) {
+  if (apiKey === undefined && baseUrl === undefined && model !== undefined) {
     problems.push(
-      'OPENAI_API_KEY is required to use an LLM (OPENAI_BASE_URL or CAUSETTE_CHAT_MODEL is set); for a local server that needs no key, any value works',
+      'CAUSETTE_CHAT_MODEL needs OPENAI_API_KEY (OpenAI) or OPENAI_BASE_URL (an OpenAI-compatible server such as Ollama, which needs no key)',
     );
   }
   if (model !== undefined && !/^[\w.:/@-]{1,200}$/.test(model)) {
@@ -227,17 +228,18 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     maxFrameBytes,
     publicUrl: publicUrl?.replace(/\/+$/, ''),
     chat,
-    llm: apiKey
-      ? {
-          apiKey,
-          baseUrl: baseUrl?.replace(/\/+$/, ''),
-          model: model ?? 'gpt-4o-mini',
-          timeoutMs: llmTimeoutMs,
-          maxRetries: llmMaxRetries,
-          concurrencyPerTenant: llmConcurrency,
-          maxToolCalls: llmMaxToolCalls,
-        }
-      : undefined,
+    llm:
+      apiKey !== undefined || baseUrl !== undefined
+        ? {
+            apiKey,
+            baseUrl: baseUrl?.replace(/\/+$/, ''),
+            model: model ?? 'gpt-4o-mini',
+            timeoutMs: llmTimeoutMs,
+            maxRetries: llmMaxRetries,
+            concurrencyPerTenant: llmConcurrency,
+            maxToolCalls: llmMaxToolCalls,
+          }
+        : undefined,
     smtp: smtpUrl && smtpFrom ? { url: smtpUrl, from: smtpFrom } : undefined,
     topicsJob: topicsJob === 'on',
     knowledge,
