@@ -20,6 +20,8 @@ export interface DetectedIntent {
 export type LlmIntentClassifier = (
   text: string,
   intents: readonly { name: string; description: string | null }[],
+  /** Whose share of LLM calls this one counts against. */
+  tenantId: string,
 ) => Promise<{ intent: string; confidence: number }>;
 
 export interface IntentDetector {
@@ -109,7 +111,7 @@ export function createIntentDetector({ db, log, llm, cacheSize = 500 }: IntentDe
     if (!llm || text.trim() === '') return fallback;
     const enabled = entry.intents.filter((i) => i.enabled);
     try {
-      const answer = await llm(text, enabled);
+      const answer = await llm(text, enabled, tenantId);
       const known = answer.intent === OUT_OF_SCOPE || enabled.some((i) => i.name === answer.intent);
       if (!known) return fallback;
       return { intent: answer.intent, confidence: clamp(answer.confidence), source: 'llm' };

@@ -13,6 +13,7 @@ import { type LeadScore, type LeadSignals, leadSignals, scoreLeadByRules } from 
 
 /** An LLM's second opinion on a lead, given the rule signals and the customer's words. */
 export type LlmLeadScorer = (input: {
+  tenantId: string;
   signals: LeadSignals;
   rules: LeadScore;
   transcript: string;
@@ -83,6 +84,7 @@ export function createLeadTracker(deps: {
     if (deps.llm && (stored.scoreValue === null || stored.scoreValue !== rules.scoreValue)) {
       try {
         score = await deps.llm({
+          tenantId,
           signals,
           rules,
           transcript: transcript
