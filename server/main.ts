@@ -1,8 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync } from 'fastify';
 import { pino } from 'pino';
+import { createLlmServices } from '../bot/agent/llm-services.ts';
 import type { MetaChannels } from '../bot/channels/meta/meta-channels.ts';
 import { createUnreadableAwareResponder } from '../bot/channels/meta/unreadable-aware-responder.ts';
+import { systemClock } from '../bot/clock.ts';
 import type { ConversationEvents } from '../bot/conversation/conversation-events.ts';
 import { createPgConversationEvents } from '../bot/conversation/pg-conversation-events.ts';
 import type { TurnHandler } from '../bot/conversation/turn-handler.ts';
@@ -85,6 +87,18 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     }
     meta = createServerMetaChannels(database, config.meta, keys, log, ingest ? { ingestDb: ingest.db } : {});
     const mailer = config.smtp ? createSmtpMailer(config.smtp) : undefined;
+    const llm = config.llm
+      ? createLlmServices({
+          options: config.llm,
+          db: database.db,
+          retriever: knowledge.retriever,
+          log,
+          clock: systemClock,
+        })
+      : undefined;
+    if (config.llm) {
+      log.info({ model: config.llm.model, baseUrl: config.llm.baseUrl ?? 'OpenAI' }, 'the LLM agent answers');
+    }
     const bot = createBot({
       db: database.db,
       events,
@@ -95,11 +109,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       // Voice notes, pictures without caption…: a polite answer instead of a guess.
       decorate: (responder) => createUnreadableAwareResponder(responder, database.db),
       ...(mailer ? { mailer } : {}),
+      ...(llm ? { llm } : {}),
       ...(options.responder ? { responder: options.responder } : {}),
     });
     const turns = bot.turns;
     stopBot = async () => {
       await bot.notifier.stop();
+      await llm?.stop();
       mailer?.close();
     };
     app = await buildApp({

@@ -3,9 +3,11 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger as PinoLogger } from 'pino';
+import type { LlmOptions } from '../bot/agent/llm-options.ts';
+import { createLlmServices } from '../bot/agent/llm-services.ts';
 import type { MetaChannels } from '../bot/channels/meta/meta-channels.ts';
 import { createUnreadableAwareResponder } from '../bot/channels/meta/unreadable-aware-responder.ts';
-import type { Clock } from '../bot/clock.ts';
+import { type Clock, systemClock } from '../bot/clock.ts';
 import {
   type ConversationEvents,
   createLocalConversationEvents,
@@ -54,6 +56,8 @@ export interface TestAppOptions {
   /** In-process events instead of LISTEN/NOTIFY (a test that floods events the database need not carry). */
   localEvents?: boolean;
   llm?: LlmServices;
+  /** Builds the LLM services as the server does, over the app's own retriever. */
+  llmOptions?: LlmOptions;
   maxFrameBytes?: number;
   widgetBundle?: string;
   clock?: Clock;
@@ -95,6 +99,16 @@ export async function startTestApp(database: Database, options: TestAppOptions =
     ...(options.now ? { now: options.now } : {}),
     ...options.metaOverrides,
   });
+  const built = options.llmOptions
+    ? createLlmServices({
+        options: options.llmOptions,
+        db: database.db,
+        retriever: knowledge.retriever,
+        log,
+        clock: options.clock ?? systemClock,
+      })
+    : undefined;
+  const llm = options.llm ?? built;
   const bot = createBot({
     db: database.db,
     events,
@@ -104,7 +118,7 @@ export async function startTestApp(database: Database, options: TestAppOptions =
     delivery: meta.outbox,
     decorate: (responder) => createUnreadableAwareResponder(responder, database.db),
     ...(options.responder ? { responder: options.responder } : {}),
-    ...(options.llm ? { llm: options.llm } : {}),
+    ...(llm ? { llm } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.mailer ? { mailer: options.mailer } : {}),
     ...(options.retry ? { retry: options.retry } : {}),
@@ -149,6 +163,7 @@ export async function startTestApp(database: Database, options: TestAppOptions =
         await knowledge.close();
         await bot.turns.drain();
         await bot.notifier.stop();
+        await built?.stop();
         await events.close();
       })();
       return closing;
