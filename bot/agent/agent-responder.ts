@@ -131,7 +131,8 @@ export function createAgentResponder(deps: AgentResponderDeps): Responder {
         streamMode: ['messages', 'values'],
         // Each call has its own timeout, but only until the answer starts; this bounds the whole turn.
         signal: AbortSignal.timeout(deps.timeoutMs * (deps.maxToolCalls + 2)),
-        recursionLimit: deps.maxToolCalls * 2 + 6,
+        // Graph steps, not calls: each model call also runs the middleware nodes. The limits above bind first.
+        recursionLimit: (deps.maxToolCalls + 2) * 8,
       },
     );
     let final: BaseMessage[] = [];

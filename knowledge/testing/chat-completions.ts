@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 /** One request to POST /v1/chat/completions, as the client sent it. */
 export interface ChatRequest {
   body: Record<string, unknown>;
-  messages: { role: string; content: unknown; tool_calls?: unknown; tool_call_id?: string }[];
+  messages: { role: string; content: unknown; name?: string; tool_calls?: unknown; tool_call_id?: string }[];
   /** The names of the tools offered, if any. */
   tools: string[];
   stream: boolean;
@@ -181,6 +181,7 @@ function toChatRequest(body: Record<string, unknown>): ChatRequest {
     messages: messages.map((m) => ({
       role: String(m['role']),
       content: m['content'],
+      ...(typeof m['name'] === 'string' ? { name: m['name'] } : {}),
       ...(m['tool_calls'] !== undefined ? { tool_calls: m['tool_calls'] } : {}),
       ...(typeof m['tool_call_id'] === 'string' ? { tool_call_id: m['tool_call_id'] } : {}),
     })),
