@@ -12,7 +12,7 @@ import { TestVisitor } from '../chat/test-visitor.ts';
 import { agentRequests, routeChat, TEST_LLM_KEY, testLlmOptions, toolResults } from '../test-agent.ts';
 import { startTestApp, type TestApp } from '../test-app.ts';
 
-const SERVER_SECRET = 'f'.repeat(24) + 'server-secret-7d1e';
+const SERVER_SECRET = `${'f'.repeat(24)}server-secret-7d1e`;
 const OTHER_ANSWER = 'Project Zeta costs 999 euros per seat';
 const OTHER_EMAIL = 'ceo@other-tenant.example';
 
