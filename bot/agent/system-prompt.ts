@@ -24,6 +24,16 @@ const INTRO = 'answering its customers in a chat on its website and messaging ch
 const LANGUAGE_RULE = "Reply in the language of the customer's last message; if it gives no clue, in";
 /** The prompt's fixed sentences: quoting any of them at length means the prompt is leaking. */
 const GUARDED = [INTRO, LANGUAGE_RULE, ...AGENT_RULES];
+const LEAK_WINDOW = 8;
+// Every run of eight words of the guarded sentences, computed once: the check runs on each delta.
+const GUARDED_WINDOWS = new Set(
+  GUARDED.flatMap((sentence) => {
+    const all = words(sentence);
+    return Array.from({ length: Math.max(0, all.length - LEAK_WINDOW + 1) }, (_, i) =>
+      all.slice(i, i + LEAK_WINDOW).join(' '),
+    );
+  }),
+);
 
 export interface PromptInput {
   tenant: Pick<Tenant, 'name' | 'websiteUrl'> | undefined;
@@ -58,15 +68,11 @@ export function buildSystemPrompt(input: PromptInput): string {
  * guarded: an answer may well repeat its description.
  */
 export function leaksInstructions(text: string): boolean {
-  const reply = ` ${words(text).join(' ')} `;
-  if (reply.length < 40) return false;
-  return GUARDED.some((rule) => {
-    const ruleWords = words(rule);
-    for (let i = 0; i + 8 <= ruleWords.length; i += 1) {
-      if (reply.includes(` ${ruleWords.slice(i, i + 8).join(' ')} `)) return true;
-    }
-    return false;
-  });
+  const replyWords = words(text);
+  for (let i = 0; i + LEAK_WINDOW <= replyWords.length; i += 1) {
+    if (GUARDED_WINDOWS.has(replyWords.slice(i, i + LEAK_WINDOW).join(' '))) return true;
+  }
+  return false;
 }
 
 function words(text: string): string[] {
