@@ -137,7 +137,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     bot.notifier.kick();
     meta.start(turns);
     if (config.topicsJob) {
-      topics = createDailyTopics({ db: database.db, embedder: knowledge.deps.embedder, log });
+      topics = createDailyTopics({
+        db: database.db,
+        embedder: knowledge.deps.embedder,
+        log,
+        ...(llm ? { label: llm.labelTopic } : {}),
+      });
       topics.scheduler.start();
     }
     if (!config.meta.appSecret && !config.meta.instagramAppSecret) {
@@ -153,7 +158,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         db: database.db,
         knowledge,
         log,
-        commands: { cipher: meta.cipher, graph: meta.graph },
+        commands: {
+          cipher: meta.cipher,
+          graph: meta.graph,
+          ...(llm ? { topicLabeler: llm.labelTopic } : {}),
+        },
       });
     }
     const address = app.server.address();

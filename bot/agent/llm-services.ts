@@ -3,14 +3,17 @@ import type { Db } from '../../migrations/database.ts';
 import type { Clock } from '../clock.ts';
 import type { LlmServices } from '../create-bot.ts';
 import type { Logger } from '../logger.ts';
+import type { TopicLabeler } from '../topics/topic-label.ts';
 import { createAgentResponder } from './agent-responder.ts';
 import { createChatModel } from './chat-model.ts';
 import { classifyIntentWithLlm } from './classify-intent.ts';
 import { createConversationMemory } from './conversation-memory.ts';
 import type { LlmOptions } from './llm-options.ts';
-import { summarizeForEscalation, summarizeForMemory } from './llm-summaries.ts';
+import { labelTopicWithLlm, summarizeForEscalation, summarizeForMemory } from './llm-summaries.ts';
 import { scoreLeadWithLlm } from './score-lead-with-llm.ts';
 import { createTenantLimiter } from './tenant-limiter.ts';
+
+const TOPICS_POOL = 'daily-topics';
 
 export interface LlmServicesDeps {
   options: LlmOptions;
@@ -25,7 +28,9 @@ export interface LlmServicesDeps {
  * classification, lead scoring and summaries. Every call, whatever it is for, takes a slot of its
  * tenant's limiter.
  */
-export function createLlmServices(deps: LlmServicesDeps): LlmServices & { stop(): Promise<void> } {
+export function createLlmServices(
+  deps: LlmServicesDeps,
+): LlmServices & { labelTopic: TopicLabeler; stop(): Promise<void> } {
   const model = createChatModel(deps.options);
   const limiter = createTenantLimiter(deps.options.concurrencyPerTenant);
   const memory = createConversationMemory({
@@ -57,6 +62,9 @@ export function createLlmServices(deps: LlmServicesDeps): LlmServices & { stop()
       limiter.schedule(messages[0]?.tenantId ?? 'unknown', () =>
         summarizeForEscalation(model, reason, messages),
       ),
+    // The daily job's calls share a pool of their own, so naming topics never delays a visitor.
+    labelTopic: (keywords, samples) =>
+      limiter.schedule(TOPICS_POOL, () => labelTopicWithLlm(model, keywords, samples)),
     stop: () => limiter.stop(),
   };
 }

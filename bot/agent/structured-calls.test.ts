@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type OpenAiStandIn, startOpenAiStandIn } from '../../knowledge/testing/openai-stand-in.ts';
 import { scoreLeadByRules } from '../leads/score-lead.ts';
+import { silentLogger } from '../logger.ts';
+import { labelTopic } from '../topics/topic-label.ts';
 import { createChatModel } from './chat-model.ts';
 import { classifyIntentWithLlm } from './classify-intent.ts';
-import { summarizeForEscalation } from './llm-summaries.ts';
+import { labelTopicWithLlm, summarizeForEscalation } from './llm-summaries.ts';
 import { scoreLeadWithLlm } from './score-lead-with-llm.ts';
 
 let openai: OpenAiStandIn;
@@ -113,3 +115,22 @@ function message(role: string, content: string) {
     createdAt: new Date(),
   };
 }
+
+describe('labelTopicWithLlm', () => {
+  const keywords = ['livraison', 'délai', 'colis'];
+  const samples = ['Combien de temps pour la livraison ?', 'Mon colis arrive quand ?'];
+  const viaModel = (k: string[], m: string[]) => labelTopicWithLlm(model, k, m);
+
+  it('names a topic from its keywords and messages, quotes and full stop removed', async () => {
+    openai.chat = () => ({ content: '« Délais de livraison. »' });
+    expect(await labelTopic(keywords, samples, viaModel, silentLogger)).toBe('Délais de livraison');
+    const prompt = JSON.stringify(openai.chats[0]?.messages);
+    expect(prompt).toContain('livraison, délai, colis');
+    expect(prompt).toContain('Mon colis arrive quand ?');
+  });
+
+  it('falls back to the keywords when the model fails', async () => {
+    openai.chat = () => ({ status: 500, message: 'model crashed' });
+    expect(await labelTopic(keywords, samples, viaModel, silentLogger)).toBe('Livraison, délai, colis');
+  });
+});

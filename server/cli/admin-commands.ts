@@ -11,6 +11,7 @@ import {
 import type { TokenCipher } from '../../bot/channels/meta/token-cipher.ts';
 import { AccountMismatchError, verifyAccount } from '../../bot/channels/meta/verify-account.ts';
 import { createTenant, findTenantIdBySlug, SLUG_PATTERN } from '../../bot/tenants/tenant-store.ts';
+import type { TopicLabeler } from '../../bot/topics/topic-label.ts';
 import type { Db } from '../../migrations/database.ts';
 import { withTenant } from '../../migrations/tenant-scope.ts';
 import { createApiKey } from '../auth/api-keys.ts';
@@ -70,6 +71,8 @@ export interface CommandContext {
   cipher: TokenCipher;
   /** Checks accounts with Meta when they are connected. */
   graph: GraphClient;
+  /** Names topics with the LLM when one is configured. */
+  topicLabeler?: TopicLabeler;
 }
 
 export async function runAdminCommand(

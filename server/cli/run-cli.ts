@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createLlmServices } from '../../bot/agent/llm-services.ts';
 import { createGraphClient } from '../../bot/channels/meta/graph-client.ts';
+import { systemClock } from '../../bot/clock.ts';
 import { parseTopicDate } from '../../bot/topics/topic-date.ts';
 import { DataDirBusyError, lockHolder } from '../../migrations/data-dir-lock.ts';
 import { type Database, openDatabase } from '../../migrations/database.ts';
@@ -171,6 +173,7 @@ async function adminAll(config: Config, commands: AdminCommand[]): Promise<Recor
     }
   }
   const database = await open(config);
+  let llm: ReturnType<typeof createLlmServices> | undefined;
   const knowledge = createKnowledge({
     config: config.knowledge,
     db: database.db,
@@ -181,11 +184,22 @@ async function adminAll(config: Config, commands: AdminCommand[]): Promise<Recor
     await runMigrations(database);
     await knowledge.start();
     const secret = config.secret ?? (await loadOrCreateSecret(config.dataDir));
+    // Only `topics run` calls the model (to name topics); building the services calls nothing.
+    llm = config.llm
+      ? createLlmServices({
+          options: config.llm,
+          db: database.db,
+          retriever: knowledge.retriever,
+          log: quietLogger,
+          clock: systemClock,
+        })
+      : undefined;
     const context = {
       db: database.db,
       knowledge,
       cipher: createServerTokenCipher(config.meta, deriveServerKeys(secret)),
       graph: createGraphClient(graphOptionsOf(config.meta)),
+      ...(llm ? { topicLabeler: llm.labelTopic } : {}),
     };
     for (const command of commands) {
       const view = createProgressView();
@@ -197,6 +211,7 @@ async function adminAll(config: Config, commands: AdminCommand[]): Promise<Recor
     }
     return results;
   } finally {
+    await llm?.stop();
     await knowledge.close();
     await database.close();
   }

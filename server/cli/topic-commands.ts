@@ -35,7 +35,12 @@ export async function runTopicCommand(
     const report = await withTenant(db, tenantId, (tx) => getDayReport(tx, tenantId, date));
     return { tenant: command.tenant, date, ...report };
   }
-  const topics = createDailyTopics({ db, embedder: context.knowledge.deps.embedder, log: silentLogger });
+  const topics = createDailyTopics({
+    db,
+    embedder: context.knowledge.deps.embedder,
+    log: silentLogger,
+    ...(context.topicLabeler ? { label: context.topicLabeler } : {}),
+  });
   const tenantIds = command.tenant
     ? [await tenantIdOf(db, command.tenant)]
     : await allTenantIds(context.knowledge.deps);

@@ -26,7 +26,7 @@ export async function startControlServer(options: {
   knowledge: Knowledge;
   log: Logger;
   /** The token cipher and Graph client the account commands need. */
-  commands: Pick<CommandContext, 'cipher' | 'graph'>;
+  commands: Pick<CommandContext, 'cipher' | 'graph' | 'topicLabeler'>;
 }): Promise<ControlServer | undefined> {
   const path = controlSocketPath(options.dataDir);
   if (!path) {
