@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { LlmOptions } from '../bot/agent/llm-options.ts';
 
 export interface Config {
   host: string;
@@ -55,21 +56,8 @@ export interface MetaConfig {
   instagramCallsPerSecond: number;
 }
 
-export interface LlmConfig {
-  /** Unset for a local server that needs no key (OPENAI_BASE_URL alone). */
-  apiKey: string | undefined;
-  /** Any OpenAI-compatible server (Ollama, vLLM, LM Studio); undefined is OpenAI itself. */
-  baseUrl: string | undefined;
-  model: string;
-  /** Per LLM call, before it counts as failed. */
-  timeoutMs: number;
-  /** Retries of a failed call, with exponential backoff. */
-  maxRetries: number;
-  /** LLM calls in flight at once per tenant. */
-  concurrencyPerTenant: number;
-  /** Tool calls the agent may make to answer one message. */
-  maxToolCalls: number;
-}
+/** The LLM settings, in the shape the bot's agent takes them. */
+export type LlmConfig = LlmOptions;
 
 /** Embeddings, vector store and ingestion limits (see the README's knowledge section). */
 export interface KnowledgeConfig {
