@@ -12,7 +12,7 @@ import { typewriter } from './typewriter-responder.ts';
 import { widget } from './widget-page.ts';
 
 const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const screenshots = new URL('../../docs/screenshots/', import.meta.url);
+const screenshots = new URL('../screenshots/', import.meta.url);
 
 let demo: DemoServer;
 let browser: Browser;
