@@ -4,11 +4,21 @@ import type { Db, Tx } from './database.ts';
 /**
  * Runs `work` in a transaction as the row-level-secured app role, scoped to one tenant. Every row
  * it reads or writes must belong to that tenant; the database enforces it, whatever the SQL says.
+ * `settings` are more configuration parameters local to the transaction (a search's planner
+ * settings), set by the same statement: they cost no statement of their own.
  */
-export function withTenant<T>(db: Db, tenantId: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+export function withTenant<T>(
+  db: Db,
+  tenantId: string,
+  work: (tx: Tx) => Promise<T>,
+  settings?: Readonly<Record<string, string>>,
+): Promise<T> {
+  const extra = Object.entries(settings ?? {}).map(
+    ([name, value]) => sql`, set_config(${name}, ${value}, true)`,
+  );
   return scoped(
     db,
-    sql`select set_config('app.tenant_id', ${tenantId}, true), set_config('role', 'causette_app', true)`,
+    sql`select set_config('app.tenant_id', ${tenantId}, true), set_config('role', 'causette_app', true)${sql.join(extra)}`,
     work,
   );
 }

@@ -9,6 +9,7 @@ import {
   type ProgressSnapshot,
 } from './job-progress.ts';
 import type { KnowledgeJob } from './job-store.ts';
+import { refreshPlannerStatistics } from './planner-statistics.ts';
 
 export type JobWork = (progress: ProgressReporter, signal: AbortSignal) => Promise<void>;
 
@@ -80,6 +81,14 @@ export function createJobRunner(options: {
           return { ...tracker.snapshot, status: 'failed', error: message };
         } finally {
           clearInterval(heartbeat);
+          // The last job of a burst (an upload of many documents, a crawl) brings the planner's
+          // statistics up to date before it reports its end, so the searches that follow it are
+          // planned for the knowledge as it now is.
+          if (running.size <= 1 && !controller.signal.aborted) {
+            await refreshPlannerStatistics(options.db).catch((error: unknown) =>
+              options.log.warn({ err: error }, 'refreshing planner statistics failed'),
+            );
+          }
         }
       });
       const entry = { tracker, controller, done };

@@ -5,6 +5,7 @@ import { normalizeWords } from '../text/normalize-words.ts';
 import { impliedTopicWords } from '../text/question-topics.ts';
 import { QUESTION_WORDS } from '../text/question-words.ts';
 import type { QueryWord } from './lexical-index.ts';
+import type { WordAnalysisCache } from './word-analysis-cache.ts';
 
 export interface AnalyzedWord extends QueryWord {
   word: string;
@@ -29,45 +30,61 @@ interface WordRow extends Record<string, unknown> {
 }
 
 /**
- * Reads a question the way the chunks were indexed, in one round trip: its words, without the
- * words that only shape a question but with the topic words their shape implies, each with its lexemes under the French, English and plain
- * configurations (a chunk is stemmed in its own language). Stop words of the visitor's language
- * are dropped. Also returns the tenant's knowledge revision.
+ * Reads a question the way the chunks were indexed: its words, without the words that only shape
+ * a question but with the topic words their shape implies, each with its lexemes under the
+ * French, English and plain configurations (a chunk is stemmed in its own language). Stop words
+ * of the visitor's language are dropped. Also returns the tenant's knowledge revision. Words the
+ * cache knows are not analysed again: a question of known words costs one small statement.
  */
 export async function analyzeQuery(
   tx: Tx,
   query: string,
   lang: Language | undefined,
+  cache: WordAnalysisCache,
 ): Promise<AnalyzedQuery> {
   const written = normalizeWords(query).filter((word) => !QUESTION_WORDS.has(word));
   const implied = new Set(impliedTopicWords(query).filter((word) => !written.includes(word)));
   const words = [...written, ...implied];
-  const rows = await queryRows<WordRow>(
-    tx,
-    sql`
-      select q.word,
-             to_tsvector('causette_fr', q.word) = ''::tsvector as stop_fr,
-             to_tsvector('causette_en', q.word) = ''::tsvector as stop_en,
-             ${lexemesOf(sql`q.word`)},
-             (select revision from knowledge_revisions) as revision
-      from (select null::text as word union all
-            select * from json_array_elements_text(${JSON.stringify(words)}::json)) as q(word)
-    `,
-  );
-  // The null row is there so the revision comes back even for a question of stop words only.
-  const revision = Number(rows.find((row) => row.word === null)?.revision ?? 0);
+  const unknown = [...new Set(words.filter((word) => cache.get(word) === undefined))];
+  let revision: number;
+  if (unknown.length === 0) {
+    const [row] = await queryRows<{ revision: number | string }>(
+      tx,
+      sql`select revision from knowledge_revisions`,
+    );
+    revision = Number(row?.revision ?? 0);
+  } else {
+    const rows = await queryRows<WordRow>(
+      tx,
+      sql`
+        select q.word,
+               to_tsvector('causette_fr', q.word) = ''::tsvector as stop_fr,
+               to_tsvector('causette_en', q.word) = ''::tsvector as stop_en,
+               ${lexemesOf(sql`q.word`)},
+               (select revision from knowledge_revisions) as revision
+        from (select null::text as word union all
+              select * from json_array_elements_text(${JSON.stringify(unknown)}::json)) as q(word)
+      `,
+    );
+    // The null row is there so the revision comes back even for a question of stop words only.
+    revision = Number(rows.find((row) => row.word === null)?.revision ?? 0);
+    for (const row of rows) {
+      if (row.word !== null)
+        cache.set(row.word, { stopFr: row.stop_fr, stopEn: row.stop_en, lexemes: lexemeSet(row) });
+    }
+  }
   const analyzed: AnalyzedWord[] = [];
-  for (const row of rows) {
-    if (row.word === null) continue;
-    const stop = lang === 'fr' ? row.stop_fr : lang === 'en' ? row.stop_en : row.stop_fr && row.stop_en;
-    if (stop) continue;
-    const lexemes = lexemeSet(row);
-    if (lexemes.length === 0) continue;
+  for (const word of words) {
+    const analysis = cache.get(word);
+    if (!analysis) continue;
+    const stop =
+      lang === 'fr' ? analysis.stopFr : lang === 'en' ? analysis.stopEn : analysis.stopFr && analysis.stopEn;
+    if (stop || analysis.lexemes.length === 0) continue;
     analyzed.push({
-      word: row.word,
+      word,
       corrected: null,
-      lexemes,
-      ...(implied.has(row.word) ? { implied: true } : {}),
+      lexemes: analysis.lexemes,
+      ...(implied.has(word) ? { implied: true } : {}),
     });
   }
   // The index reads implied words last, once the written ones have found their chunks.

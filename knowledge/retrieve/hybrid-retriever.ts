@@ -11,6 +11,7 @@ import { fuseRankings } from './fuse-rankings.ts';
 import { LexicalIndexCache } from './lexical-index-cache.ts';
 import type { RetrievalHit, RetrieveOptions, Retriever } from './retrieval-hit.ts';
 import { trigramSimilarity, trigrams } from './trigram-similarity.ts';
+import { WordAnalysisCache } from './word-analysis-cache.ts';
 
 /** Below this score a passage is more likely wrong than right, so retrieval reports nothing. */
 export const DEFAULT_RELEVANCE_THRESHOLD = 0.45;
@@ -60,6 +61,8 @@ export interface HybridRetrieverOptions {
   vectors?: VectorStore | undefined;
   /** Shared by the retrievers of one process; one is made when absent. */
   lexicalIndexes?: LexicalIndexCache;
+  /** Words already analysed, shared likewise. */
+  words?: WordAnalysisCache;
   threshold?: number;
   log?: KnowledgeLogger;
   tuning?: Partial<RetrievalTuning>;
@@ -119,6 +122,7 @@ export function createHybridRetriever(options: HybridRetrieverOptions): Retrieve
   ): Promise<{ hits: RetrievalHit[]; trace: RetrievalTrace }>;
 } {
   const cache = options.lexicalIndexes ?? new LexicalIndexCache();
+  const wordCache = options.words ?? new WordAnalysisCache();
   const threshold = options.threshold ?? DEFAULT_RELEVANCE_THRESHOLD;
   const tuning = { ...DEFAULT_TUNING, ...options.tuning };
   const { embedder, vectors } = options;
@@ -158,140 +162,158 @@ export function createHybridRetriever(options: HybridRetrieverOptions): Retrieve
     lap('embed');
 
     let revisionSeen: number | undefined;
-    const hits = await withTenant(options.db, tenantId, async (tx) => {
-      // Both run in this transaction; a remote store (Qdrant) answers meanwhile.
-      const timed = async <T>(step: 'analyze' | 'dense', work: Promise<T>): Promise<T> => {
-        const start = performance.now();
-        try {
-          return await work;
-        } finally {
-          trace.timings[step] = performance.now() - start;
+    const searchVectors = queryVector && vectors && embedder ? { queryVector, vectors, embedder } : undefined;
+    // The vector store's planner settings are set as the transaction opens, with the tenant.
+    const settings = searchVectors?.vectors.transactionSettings?.(tuning.denseCandidates);
+    const hits = await withTenant(
+      options.db,
+      tenantId,
+      async (tx) => {
+        // Both run in this transaction; a remote store (Qdrant) answers meanwhile.
+        const timed = async <T>(step: 'analyze' | 'dense', work: Promise<T>): Promise<T> => {
+          const start = performance.now();
+          try {
+            return await work;
+          } finally {
+            trace.timings[step] = performance.now() - start;
+          }
+        };
+        const [analysis, dense] = await Promise.all([
+          timed('analyze', analyzeQuery(tx, query, lang, wordCache)),
+          timed(
+            'dense',
+            searchVectors
+              ? searchVectors.vectors
+                  .search(tx, tenantId, {
+                    vector: searchVectors.queryVector,
+                    model: searchVectors.embedder.model,
+                    limit: tuning.denseCandidates,
+                    settingsApplied: settings !== undefined,
+                  })
+                  .catch((error: unknown) => {
+                    options.log?.warn(
+                      { err: error, store: searchVectors.vectors.kind },
+                      'vector search failed',
+                    );
+                    return [];
+                  })
+              : Promise.resolve([]),
+          ),
+        ]);
+        clock = performance.now();
+        revisionSeen = analysis.revision;
+        const index = await cache.get(tx, tenantId, analysis.revision);
+        lap('index');
+        // Only words the knowledge never uses are looked up as typos: most questions need no
+        // second round trip.
+        const vocabulary = cache.vocabulary(tenantId);
+        const fixes = new Map<string, string>();
+        for (const w of analysis.words) {
+          if (w.implied || w.word.length < 4) continue;
+          if (w.lexemes.some((lexeme) => index.frequency(lexeme) > 0)) continue;
+          const fixed = vocabulary?.closest(w.word);
+          if (fixed) fixes.set(w.word, fixed);
         }
-      };
-      const [analysis, dense] = await Promise.all([
-        timed('analyze', analyzeQuery(tx, query, lang)),
-        timed(
-          'dense',
-          queryVector && vectors && embedder
-            ? vectors
-                .search(tx, tenantId, {
-                  vector: queryVector,
-                  model: embedder.model,
-                  limit: tuning.denseCandidates,
-                })
-                .catch((error: unknown) => {
-                  options.log?.warn({ err: error, store: vectors.kind }, 'vector search failed');
-                  return [];
-                })
-            : Promise.resolve([]),
-        ),
-      ]);
-      clock = performance.now();
-      revisionSeen = analysis.revision;
-      const index = await cache.get(tx, tenantId, analysis.revision);
-      lap('index');
-      // Only words the knowledge never uses are looked up as typos: most questions need no
-      // second round trip.
-      const vocabulary = cache.vocabulary(tenantId);
-      const fixes = new Map<string, string>();
-      for (const w of analysis.words) {
-        if (w.implied || w.word.length < 4) continue;
-        if (w.lexemes.some((lexeme) => index.frequency(lexeme) > 0)) continue;
-        const fixed = vocabulary?.closest(w.word);
-        if (fixed) fixes.set(w.word, fixed);
-      }
-      const corrections = fixes.size > 0 ? await correctedWords(tx, fixes) : new Map<string, AnalyzedWord>();
-      lap('typos');
-      const words = analysis.words.map((w) => corrections.get(w.word) ?? w);
-      const lexical = index.search(words, tuning.lexicalCandidates);
-      const written = words.filter((w) => !w.implied);
-      const known =
-        written.length === 0
-          ? 0
-          : written.filter((w) => w.lexemes.some((lexeme) => index.frequency(lexeme) > 0)).length /
-            written.length;
-      const evidence = EVIDENCE[embedder && queryVector ? 'hybrid' : 'lexical'];
-      const cut = evidence.cut[lang ?? 'en'];
+        const corrections =
+          fixes.size > 0 ? await correctedWords(tx, fixes) : new Map<string, AnalyzedWord>();
+        lap('typos');
+        const words = analysis.words.map((w) => corrections.get(w.word) ?? w);
+        const lexical = index.search(words, tuning.lexicalCandidates);
+        const written = words.filter((w) => !w.implied);
+        const known =
+          written.length === 0
+            ? 0
+            : written.filter((w) => w.lexemes.some((lexeme) => index.frequency(lexeme) > 0)).length /
+              written.length;
+        const evidence = EVIDENCE[embedder && queryVector ? 'hybrid' : 'lexical'];
+        const cut = evidence.cut[lang ?? 'en'];
 
-      // Titles say what a passage answers: the question's closeness to them reorders the
-      // lexical candidates.
-      const best = lexical[0]?.bm25 ?? 0;
-      const queryGrams = trigrams(query);
-      const titleSimilarity = new Map<string, number>();
-      const reranked = lexical
-        .map((candidate) => {
-          const similarity = candidate.title ? trigramSimilarity(queryGrams, trigrams(candidate.title)) : 0;
-          titleSimilarity.set(candidate.chunkId, similarity);
-          return { candidate, value: candidate.bm25 / (best || 1) + tuning.titleSimilarity * similarity };
-        })
-        .sort((a, b) => b.value - a.value)
-        .map((entry) => entry.candidate);
-      trace.lexical = reranked.map((c) => c.chunkId);
-      lap('lexical');
-      trace.dense = dense.map((d) => d.chunkId);
+        // Titles say what a passage answers: the question's closeness to them reorders the
+        // lexical candidates.
+        const best = lexical[0]?.bm25 ?? 0;
+        const queryGrams = trigrams(query);
+        const titleSimilarity = new Map<string, number>();
+        const reranked = lexical
+          .map((candidate) => {
+            const similarity = candidate.title ? trigramSimilarity(queryGrams, trigrams(candidate.title)) : 0;
+            titleSimilarity.set(candidate.chunkId, similarity);
+            return { candidate, value: candidate.bm25 / (best || 1) + tuning.titleSimilarity * similarity };
+          })
+          .sort((a, b) => b.value - a.value)
+          .map((entry) => entry.candidate);
+        trace.lexical = reranked.map((c) => c.chunkId);
+        lap('lexical');
+        trace.dense = dense.map((d) => d.chunkId);
 
-      const fused = fuseRankings(
-        [
-          { ids: trace.lexical, weight: 1 },
-          { ids: trace.dense, weight: embedder?.fusionWeight ?? 0 },
-        ],
-        tuning.fusionK,
-      );
-      const shortlist = [...fused.entries()]
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, Math.max(limit * 4, 20))
-        .map(([id]) => id);
-      if (shortlist.length === 0) return [];
-
-      const lexicalById = new Map(lexical.map((c) => [c.chunkId, c]));
-      const denseById = new Map(dense.map((d) => [d.chunkId, d.similarity]));
-      // Ranked and scored from the index alone (it knows each chunk's language): only the hits
-      // returned are read from the table, a handful of rows rather than the whole shortlist.
-      const ranked = shortlist
-        .map((id) => {
-          const chunkLang = index.languageOf(id);
-          const sameLanguage = !lang || !chunkLang || chunkLang === lang;
-          const candidate = lexicalById.get(id);
-          const lexicalScore = candidate
-            ? candidate.coverage * (0.85 + 0.15 * candidate.titleCoverage) * (sameLanguage ? 1 : 0.9)
-            : 0;
-          const similarity = denseById.get(id);
-          const denseScore = similarity !== undefined && embedder ? embedder.relevance(similarity) : 0;
-          trace.signals.set(id, {
-            lexical: lexicalScore,
-            similarity: similarity ?? null,
-            titleSimilarity: titleSimilarity.get(id) ?? 0,
-          });
-          const raw = evidence.lexical * lexicalScore + evidence.dense * denseScore + evidence.known * known;
-          return {
-            id,
-            score: calibrate(raw, cut, evidence.lexical + evidence.dense + evidence.known),
-            rank: (fused.get(id) ?? 0) * (sameLanguage ? 1 : tuning.otherLanguage),
-          };
-        })
-        .sort((a, b) => b.rank - a.rank)
-        .filter((entry) => entry.score >= minimum);
-      lap('lexical');
-      // Rows are read back under row level security: a stale index entry or a vector store
-      // point without its chunk never becomes a hit. A few spare ones stand in for those.
-      const found: RetrievalHit[] = [];
-      for (let from = 0; found.length < limit && from < ranked.length; ) {
-        const batch = ranked.slice(from, from + limit - found.length + 2);
-        from += batch.length;
-        const rows = await queryRows<ChunkRow>(
-          tx,
-          sql`select id, source_type, source_id, title, content, lang, metadata
-              from knowledge_chunks where id = any(${`{${batch.map((entry) => entry.id).join(',')}}`}::uuid[])`,
+        const fused = fuseRankings(
+          [
+            { ids: trace.lexical, weight: 1 },
+            { ids: trace.dense, weight: embedder?.fusionWeight ?? 0 },
+          ],
+          tuning.fusionK,
         );
-        const rowById = new Map(rows.map((row) => [row.id, row]));
-        for (const entry of batch) {
-          const row = rowById.get(entry.id);
-          if (row && found.length < limit) found.push(toHit(row, entry.score));
+        const shortlist = [...fused.entries()]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, Math.max(limit * 4, 20))
+          .map(([id]) => id);
+        if (shortlist.length === 0) return [];
+
+        const lexicalById = new Map(lexical.map((c) => [c.chunkId, c]));
+        const denseById = new Map(dense.map((d) => [d.chunkId, d.similarity]));
+        // Ranked and scored from the index alone (it knows each chunk's language): only the hits
+        // returned are read from the table, a handful of rows rather than the whole shortlist.
+        const ranked = shortlist
+          .map((id) => {
+            const chunkLang = index.languageOf(id);
+            const sameLanguage = !lang || !chunkLang || chunkLang === lang;
+            const candidate = lexicalById.get(id);
+            const lexicalScore = candidate
+              ? candidate.coverage * (0.85 + 0.15 * candidate.titleCoverage) * (sameLanguage ? 1 : 0.9)
+              : 0;
+            const similarity = denseById.get(id);
+            const denseScore = similarity !== undefined && embedder ? embedder.relevance(similarity) : 0;
+            trace.signals.set(id, {
+              lexical: lexicalScore,
+              similarity: similarity ?? null,
+              titleSimilarity: titleSimilarity.get(id) ?? 0,
+            });
+            const raw =
+              evidence.lexical * lexicalScore + evidence.dense * denseScore + evidence.known * known;
+            return {
+              id,
+              score: calibrate(raw, cut, evidence.lexical + evidence.dense + evidence.known),
+              rank: (fused.get(id) ?? 0) * (sameLanguage ? 1 : tuning.otherLanguage),
+            };
+          })
+          .sort((a, b) => b.rank - a.rank)
+          .filter((entry) => entry.score >= minimum);
+        lap('lexical');
+        // Rows are read back under row level security: a stale index entry or a vector store
+        // point without its chunk never becomes a hit. A few spare ones stand in for those.
+        const found: RetrievalHit[] = [];
+        for (let from = 0; found.length < limit && from < ranked.length; ) {
+          const batch = ranked.slice(from, from + limit - found.length + 2);
+          from += batch.length;
+          const rows = await queryRows<ChunkRow>(
+            tx,
+            // Joined to the ids rather than filtered by "id = any(…)": each id is then one probe of
+            // the primary key, where the filter lets the planner combine it with the tenant index
+            // and read the whole tenant's entries of it (a cost that grows with the knowledge).
+            sql`select k.id, k.source_type, k.source_id, k.title, k.content, k.lang, k.metadata
+              from unnest(${`{${batch.map((entry) => entry.id).join(',')}}`}::uuid[]) as wanted(id)
+              join knowledge_chunks k on k.id = wanted.id`,
+          );
+          const rowById = new Map(rows.map((row) => [row.id, row]));
+          for (const entry of batch) {
+            const row = rowById.get(entry.id);
+            if (row && found.length < limit) found.push(toHit(row, entry.score));
+          }
         }
-      }
-      lap('rows');
-      return found;
-    });
+        lap('rows');
+        return found;
+      },
+      settings,
+    );
     // A vocabulary behind the knowledge is reloaded after the answer, not before it.
     if (revisionSeen !== undefined)
       cache.refreshVocabulary(tenantId, revisionSeen, (work) => withTenant(options.db, tenantId, work));

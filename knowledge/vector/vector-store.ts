@@ -21,6 +21,8 @@ export interface VectorQuery {
   /** Only vectors of this embedding model are comparable with the query's. */
   model: string;
   limit: number;
+  /** The caller's transaction was opened with `transactionSettings(limit)` already. */
+  settingsApplied?: boolean;
 }
 
 /**
@@ -37,6 +39,11 @@ export interface VectorStore {
   remove(tenantId: string, chunkIds: string[]): Promise<void>;
   /** Forgets every point of a tenant (before a rebuild). */
   removeTenant(tenantId: string): Promise<void>;
+  /**
+   * Settings the search needs in its transaction (pgvector's planner settings), for a caller that
+   * opens that transaction to set them as it opens it rather than by a statement of their own.
+   */
+  transactionSettings?(limit: number): Record<string, string>;
   /** Nearest chunks of the tenant whose transaction `tx` is (pgvector searches in it). */
   search(tx: Tx, tenantId: string, query: VectorQuery): Promise<VectorMatch[]>;
 }

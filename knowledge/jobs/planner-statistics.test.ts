@@ -1,0 +1,68 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../../migrations/database.ts';
+import { knowledgeChunks, tenants } from '../../migrations/schema/index.ts';
+import { withTenant } from '../../migrations/tenant-scope.ts';
+import { createTestDatabase, type TestDatabase } from '../../migrations/test-database.ts';
+import { refreshPlannerStatistics } from './planner-statistics.ts';
+
+const SHOP = '88888888-8888-4888-8888-888888888888';
+
+let testDb: TestDatabase;
+
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+});
+afterAll(async () => {
+  await testDb?.destroy();
+});
+
+async function analysedRows(): Promise<number> {
+  // What the planner believes the table holds: its statistics, not a count.
+  const [row] = await queryRows<{ tuples: number | string }>(
+    testDb.database.db,
+    sql`select reltuples as tuples from pg_class where relname = 'knowledge_chunks'`,
+  );
+  return Number(row?.tuples ?? 0);
+}
+
+describe('refreshPlannerStatistics', () => {
+  it('analyses the knowledge tables once they changed by more than a tenth, and not before', async () => {
+    const db = testDb.database.db;
+    await withTenant(db, SHOP, async (tx) => {
+      await tx.insert(tenants).values({ id: SHOP, slug: 'shop', name: 'Shop' });
+      await tx.insert(knowledgeChunks).values(
+        Array.from({ length: 400 }, (_, i) => ({
+          tenantId: SHOP,
+          sourceType: 'faq',
+          title: `Question ${i}`,
+          content: `Réponse numéro ${i} sur la livraison et les retours.`,
+          lang: 'fr',
+        })),
+      );
+    });
+    // The statistics collector may lag a moment behind the commit.
+    let analysed: string[] = [];
+    for (let attempt = 0; attempt < 20 && !analysed.includes('knowledge_chunks'); attempt++) {
+      analysed = await refreshPlannerStatistics(db);
+      if (!analysed.includes('knowledge_chunks')) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(analysed).toContain('knowledge_chunks');
+    expect(await analysedRows()).toBe(400);
+
+    // Ten more rows are below the threshold: nothing to do.
+    await withTenant(db, SHOP, (tx) =>
+      tx.insert(knowledgeChunks).values(
+        Array.from({ length: 10 }, (_, i) => ({
+          tenantId: SHOP,
+          sourceType: 'faq',
+          title: `Extra ${i}`,
+          content: 'Encore une réponse.',
+          lang: 'fr',
+        })),
+      ),
+    );
+    expect(await refreshPlannerStatistics(db)).not.toContain('knowledge_chunks');
+    expect(await analysedRows()).toBe(400);
+  });
+});
