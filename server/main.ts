@@ -13,6 +13,7 @@ import { createSmtpMailer } from '../bot/notifications/mailer.ts';
 import type { Responder } from '../bot/responder.ts';
 import { type Database, openDatabase } from '../migrations/database.ts';
 import { runMigrations } from '../migrations/migrate.ts';
+import { type StatisticsKeeper, startStatisticsKeeper } from '../migrations/planner-statistics.ts';
 import { type App, buildApp } from './app.ts';
 import { deriveServerKeys, loadOrCreateSecret } from './auth/server-secret.ts';
 import type { Config } from './config.ts';
@@ -73,8 +74,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let meta: MetaChannels | undefined;
   let ingest: Database | undefined;
   let topics: DailyTopics | undefined;
+  let statistics: StatisticsKeeper | undefined;
   try {
     await runMigrations(database);
+    // Keeps the planner's statistics true as tables grow (and, embedded, vacuums: PGlite has no
+    // autovacuum), so that lookups by key stay lookups by key.
+    statistics = startStatisticsKeeper(database.db, {
+      vacuum: database.driver === 'pglite',
+      onError: (error) => log.warn({ err: error }, 'refreshing planner statistics failed'),
+    });
     await options.prepare?.(database);
     const secret = config.secret ?? (await loadOrCreateSecret(config.dataDir));
     events = await createPgConversationEvents(database, log);
@@ -174,6 +182,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const channels = meta;
     const ingestDatabase = ingest;
     const topicsJob = topics;
+    const statisticsKeeper = statistics;
     let closing: Promise<void> | undefined;
     return {
       app: running,
@@ -195,6 +204,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
           await stopBot?.();
           await events?.close();
           await ingestDatabase?.close();
+          await statisticsKeeper.stop();
           await database.close();
         })();
         return closing;
@@ -209,6 +219,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     await knowledge?.close();
     await meta?.stop();
     await ingest?.close();
+    await statistics?.stop();
     await database.close();
     throw error;
   }

@@ -42,7 +42,7 @@ async function main(): Promise<number> {
     return seed / 2_147_483_648;
   };
   const paragraph = () =>
-    Array.from({ length: 60 }, () => words[Math.floor(random() * words.length)]).join(' ') + '.';
+    `${Array.from({ length: 60 }, () => words[Math.floor(random() * words.length)]).join(' ')}.`;
   const routes: Record<string, ReturnType<typeof article>> = {};
   for (let i = 0; i < pages; i++) {
     const links = [

@@ -1,5 +1,6 @@
 import Bottleneck from 'bottleneck';
 import type { Db } from '../../migrations/database.ts';
+import { KNOWLEDGE_TABLES, refreshPlannerStatistics } from '../../migrations/planner-statistics.ts';
 import { readableError } from '../ingest/extract/extraction-error.ts';
 import type { KnowledgeLogger } from '../knowledge-logger.ts';
 import {
@@ -9,7 +10,6 @@ import {
   type ProgressSnapshot,
 } from './job-progress.ts';
 import type { KnowledgeJob } from './job-store.ts';
-import { refreshPlannerStatistics } from './planner-statistics.ts';
 
 export type JobWork = (progress: ProgressReporter, signal: AbortSignal) => Promise<void>;
 
@@ -85,7 +85,7 @@ export function createJobRunner(options: {
           // statistics up to date before it reports its end, so the searches that follow it are
           // planned for the knowledge as it now is.
           if (running.size <= 1 && !controller.signal.aborted) {
-            await refreshPlannerStatistics(options.db).catch((error: unknown) =>
+            await refreshPlannerStatistics(options.db, { tables: KNOWLEDGE_TABLES }).catch((error: unknown) =>
               options.log.warn({ err: error }, 'refreshing planner statistics failed'),
             );
           }

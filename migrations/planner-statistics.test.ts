@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queryRows } from '../../migrations/database.ts';
-import { knowledgeChunks, tenants } from '../../migrations/schema/index.ts';
-import { withTenant } from '../../migrations/tenant-scope.ts';
-import { createTestDatabase, type TestDatabase } from '../../migrations/test-database.ts';
-import { refreshPlannerStatistics } from './planner-statistics.ts';
+import { queryRows } from './database.ts';
+import { KNOWLEDGE_TABLES, refreshPlannerStatistics } from './planner-statistics.ts';
+import { knowledgeChunks, tenants } from './schema/index.ts';
+import { withTenant } from './tenant-scope.ts';
+import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
 const SHOP = '88888888-8888-4888-8888-888888888888';
 
@@ -44,7 +44,7 @@ describe('refreshPlannerStatistics', () => {
     // The statistics collector may lag a moment behind the commit.
     let analysed: string[] = [];
     for (let attempt = 0; attempt < 20 && !analysed.includes('knowledge_chunks'); attempt++) {
-      analysed = await refreshPlannerStatistics(db);
+      analysed = await refreshPlannerStatistics(db, { tables: KNOWLEDGE_TABLES });
       if (!analysed.includes('knowledge_chunks')) await new Promise((r) => setTimeout(r, 250));
     }
     expect(analysed).toContain('knowledge_chunks');
@@ -62,7 +62,34 @@ describe('refreshPlannerStatistics', () => {
         })),
       ),
     );
-    expect(await refreshPlannerStatistics(db)).not.toContain('knowledge_chunks');
+    expect(await refreshPlannerStatistics(db, { tables: KNOWLEDGE_TABLES })).not.toContain(
+      'knowledge_chunks',
+    );
     expect(await analysedRows()).toBe(400);
+  });
+
+  it('vacuums a table whose dead rows pile up, when asked to (embedded Postgres has no autovacuum)', async () => {
+    const db = testDb.database.db;
+    const dead = async () => {
+      const [row] = await queryRows<{ dead: number | string }>(
+        db,
+        sql`select n_dead_tup as dead from pg_stat_user_tables where relname = 'knowledge_chunks'`,
+      );
+      return Number(row?.dead ?? 0);
+    };
+    for (let i = 0; i < 3; i++) {
+      await withTenant(db, SHOP, (tx) => tx.execute(sql`update knowledge_chunks set title = title || '!'`));
+    }
+    for (let attempt = 0; attempt < 20 && (await dead()) < 1000; attempt++) {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(await dead()).toBeGreaterThanOrEqual(1000);
+    await refreshPlannerStatistics(db, { tables: ['knowledge_chunks'] });
+    expect(await dead()).toBeGreaterThanOrEqual(1000);
+    await refreshPlannerStatistics(db, { tables: ['knowledge_chunks'], vacuum: true });
+    for (let attempt = 0; attempt < 20 && (await dead()) > 0; attempt++) {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(await dead()).toBe(0);
   });
 });
