@@ -33,8 +33,7 @@ interface WordRow extends Record<string, unknown> {
  * Reads a question the way the chunks were indexed: its words, without the words that only shape
  * a question but with the topic words their shape implies, each with its lexemes under the
  * French, English and plain configurations (a chunk is stemmed in its own language). Stop words
- * of the visitor's language are dropped. Also returns the tenant's knowledge revision. Words the
- * cache knows are not analysed again: a question of known words costs one small statement.
+ * of the visitor's language are dropped. Also returns the tenant's knowledge revision.
  */
 export async function analyzeQuery(
   tx: Tx,
@@ -42,10 +41,27 @@ export async function analyzeQuery(
   lang: Language | undefined,
   cache: WordAnalysisCache,
 ): Promise<AnalyzedQuery> {
-  const written = normalizeWords(query).filter((word) => !QUESTION_WORDS.has(word));
-  const implied = new Set(impliedTopicWords(query).filter((word) => !written.includes(word)));
-  const words = [...written, ...implied];
-  const unknown = [...new Set(words.filter((word) => cache.get(word) === undefined))];
+  const { revision, words } = await analyzeQueries(tx, [{ query, lang }], cache);
+  return { revision, words: words[0] ?? [] };
+}
+
+/**
+ * analyzeQuery for several questions at once, in one statement. Words the cache knows are not
+ * analysed again: questions made of known words cost one small statement, for the revision.
+ */
+export async function analyzeQueries(
+  tx: Tx,
+  queries: readonly { query: string; lang: Language | undefined }[],
+  cache: WordAnalysisCache,
+): Promise<{ revision: number; words: AnalyzedWord[][] }> {
+  const read = queries.map(({ query }) => {
+    const written = normalizeWords(query).filter((word) => !QUESTION_WORDS.has(word));
+    const implied = new Set(impliedTopicWords(query).filter((word) => !written.includes(word)));
+    return { words: [...written, ...implied], implied };
+  });
+  const unknown = [
+    ...new Set(read.flatMap(({ words }) => words.filter((word) => cache.get(word) === undefined))),
+  ];
   let revision: number;
   if (unknown.length === 0) {
     const [row] = await queryRows<{ revision: number | string }>(
@@ -73,23 +89,31 @@ export async function analyzeQuery(
         cache.set(row.word, { stopFr: row.stop_fr, stopEn: row.stop_en, lexemes: lexemeSet(row) });
     }
   }
-  const analyzed: AnalyzedWord[] = [];
-  for (const word of words) {
-    const analysis = cache.get(word);
-    if (!analysis) continue;
-    const stop =
-      lang === 'fr' ? analysis.stopFr : lang === 'en' ? analysis.stopEn : analysis.stopFr && analysis.stopEn;
-    if (stop || analysis.lexemes.length === 0) continue;
-    analyzed.push({
-      word,
-      corrected: null,
-      lexemes: analysis.lexemes,
-      ...(implied.has(word) ? { implied: true } : {}),
-    });
-  }
-  // The index reads implied words last, once the written ones have found their chunks.
-  analyzed.sort((a, b) => Number(a.implied ?? false) - Number(b.implied ?? false));
-  return { revision, words: analyzed };
+  const words = read.map(({ words, implied }, i) => {
+    const lang = queries[i]!.lang;
+    const analyzed: AnalyzedWord[] = [];
+    for (const word of words) {
+      const analysis = cache.get(word);
+      if (!analysis) continue;
+      const stop =
+        lang === 'fr'
+          ? analysis.stopFr
+          : lang === 'en'
+            ? analysis.stopEn
+            : analysis.stopFr && analysis.stopEn;
+      if (stop || analysis.lexemes.length === 0) continue;
+      analyzed.push({
+        word,
+        corrected: null,
+        lexemes: analysis.lexemes,
+        ...(implied.has(word) ? { implied: true } : {}),
+      });
+    }
+    // The index reads implied words last, once the written ones have found their chunks.
+    analyzed.sort((a, b) => Number(a.implied ?? false) - Number(b.implied ?? false));
+    return analyzed;
+  });
+  return { revision, words };
 }
 
 /**

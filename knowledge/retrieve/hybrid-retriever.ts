@@ -1,13 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { type Db, queryRows } from '../../migrations/database.ts';
+import { batched, byGroup } from '../../migrations/batched.ts';
+import { type Db, queryRows, type Tx } from '../../migrations/database.ts';
 import { withTenant } from '../../migrations/tenant-scope.ts';
 import type { Embedder } from '../embed/embedder.ts';
 import type { KnowledgeLogger } from '../knowledge-logger.ts';
 import type { Language } from '../text/detect-language.ts';
-import type { VectorStore } from '../vector/vector-store.ts';
-import { type AnalyzedWord, analyzeQuery, correctedWords } from './analyze-query.ts';
+import type { VectorMatch, VectorStore } from '../vector/vector-store.ts';
+import { type AnalyzedWord, analyzeQueries, correctedWords } from './analyze-query.ts';
 import { citationOf } from './citation.ts';
 import { fuseRankings } from './fuse-rankings.ts';
+import type { LexicalIndex } from './lexical-index.ts';
 import { LexicalIndexCache } from './lexical-index-cache.ts';
 import type { RetrievalHit, RetrieveOptions, Retriever } from './retrieval-hit.ts';
 import { trigramSimilarity, trigrams } from './trigram-similarity.ts';
@@ -126,198 +128,251 @@ export function createHybridRetriever(options: HybridRetrieverOptions): Retrieve
   const threshold = options.threshold ?? DEFAULT_RELEVANCE_THRESHOLD;
   const tuning = { ...DEFAULT_TUNING, ...options.tuning };
   const { embedder, vectors } = options;
+  // The questions asked of a tenant while its last retrieval runs are answered together: one
+  // transaction for all of them, a vector search each, and their hits read in one statement.
+  const retrieveBatch = batched(
+    (requests: Request[]) => byGroup(requests, (request) => request.tenantId, retrieveTenant),
+    {},
+  );
 
   async function retrieveWithTrace(
     tenantId: string,
     query: string,
     retrieveOptions: RetrieveOptions & { threshold?: number } = {},
   ) {
-    const limit = retrieveOptions.limit ?? 5;
-    const lang = retrieveOptions.lang;
-    const minimum = retrieveOptions.threshold ?? threshold;
     const trace: RetrievalTrace = {
       lexical: [],
       dense: [],
       signals: new Map(),
       timings: { embed: 0, analyze: 0, dense: 0, index: 0, typos: 0, lexical: 0, rows: 0 },
     };
-    let clock = performance.now();
-    const lap = (step: keyof RetrievalTrace['timings']) => {
-      const now = performance.now();
-      trace.timings[step] += now - clock;
-      clock = now;
-    };
     if (query.trim() === '') return { hits: [], trace };
+    const hits = await retrieveBatch({
+      tenantId,
+      query,
+      limit: retrieveOptions.limit ?? 5,
+      lang: retrieveOptions.lang,
+      minimum: retrieveOptions.threshold ?? threshold,
+      trace,
+    });
+    return { hits, trace };
+  }
 
+  async function retrieveTenant(tenantId: string, requests: Request[]): Promise<RetrievalHit[][]> {
     // Embedding may call a remote service: done before the transaction holds a connection.
-    let queryVector: number[] | undefined;
-    if (embedder && vectors) {
-      try {
-        queryVector = await embedder.embedQuery(query);
-      } catch (error) {
-        // Without the query's vector, lexical retrieval still answers.
-        options.log?.warn({ err: error, model: embedder.model }, 'query embedding failed');
-      }
-    }
-    lap('embed');
-
-    let revisionSeen: number | undefined;
-    const searchVectors = queryVector && vectors && embedder ? { queryVector, vectors, embedder } : undefined;
+    const queryVectors = await Promise.all(
+      requests.map(async (request) => {
+        if (!embedder || !vectors) return undefined;
+        const start = performance.now();
+        try {
+          return await embedder.embedQuery(request.query);
+        } catch (error) {
+          // Without the query's vector, lexical retrieval still answers.
+          options.log?.warn({ err: error, model: embedder.model }, 'query embedding failed');
+          return undefined;
+        } finally {
+          request.trace.timings.embed = performance.now() - start;
+        }
+      }),
+    );
+    const searched = embedder && vectors && queryVectors.some(Boolean) ? { embedder, vectors } : undefined;
     // The vector store's planner settings are set as the transaction opens, with the tenant.
-    const settings = searchVectors?.vectors.transactionSettings?.(tuning.denseCandidates);
-    const hits = await withTenant(
+    const settings = searched?.vectors.transactionSettings?.(tuning.denseCandidates);
+    const each = (step: keyof RetrievalTrace['timings'], ms: number) => {
+      for (const request of requests) request.trace.timings[step] = ms;
+    };
+    let revisionSeen: number | undefined;
+    const found = await withTenant(
       options.db,
       tenantId,
       async (tx) => {
-        // Both run in this transaction; a remote store (Qdrant) answers meanwhile.
-        const timed = async <T>(step: 'analyze' | 'dense', work: Promise<T>): Promise<T> => {
-          const start = performance.now();
-          try {
-            return await work;
-          } finally {
-            trace.timings[step] = performance.now() - start;
-          }
-        };
+        // All sent at once; a remote store (Qdrant) answers meanwhile.
+        const started = performance.now();
         const [analysis, dense] = await Promise.all([
-          timed('analyze', analyzeQuery(tx, query, lang, wordCache)),
-          timed(
-            'dense',
-            searchVectors
-              ? searchVectors.vectors
-                  .search(tx, tenantId, {
-                    vector: searchVectors.queryVector,
-                    model: searchVectors.embedder.model,
-                    limit: tuning.denseCandidates,
-                    settingsApplied: settings !== undefined,
-                  })
-                  .catch((error: unknown) => {
-                    options.log?.warn(
-                      { err: error, store: searchVectors.vectors.kind },
-                      'vector search failed',
-                    );
-                    return [];
-                  })
-              : Promise.resolve([]),
+          analyzeQueries(tx, requests, wordCache).finally(() => each('analyze', performance.now() - started)),
+          searchAll(tx, tenantId, searched, queryVectors, settings !== undefined).finally(() =>
+            each('dense', performance.now() - started),
           ),
         ]);
-        clock = performance.now();
         revisionSeen = analysis.revision;
+        let clock = performance.now();
         const index = await cache.get(tx, tenantId, analysis.revision);
-        lap('index');
+        each('index', performance.now() - clock);
+
         // Only words the knowledge never uses are looked up as typos: most questions need no
         // second round trip.
+        clock = performance.now();
         const vocabulary = cache.vocabulary(tenantId);
         const fixes = new Map<string, string>();
-        for (const w of analysis.words) {
-          if (w.implied || w.word.length < 4) continue;
-          if (w.lexemes.some((lexeme) => index.frequency(lexeme) > 0)) continue;
-          const fixed = vocabulary?.closest(w.word);
-          if (fixed) fixes.set(w.word, fixed);
+        for (const words of analysis.words) {
+          for (const w of words) {
+            if (w.implied || w.word.length < 4 || fixes.has(w.word)) continue;
+            if (w.lexemes.some((lexeme) => index.frequency(lexeme) > 0)) continue;
+            const fixed = vocabulary?.closest(w.word);
+            if (fixed) fixes.set(w.word, fixed);
+          }
         }
         const corrections =
           fixes.size > 0 ? await correctedWords(tx, fixes) : new Map<string, AnalyzedWord>();
-        lap('typos');
-        const words = analysis.words.map((w) => corrections.get(w.word) ?? w);
-        const lexical = index.search(words, tuning.lexicalCandidates);
-        const written = words.filter((w) => !w.implied);
-        const known =
-          written.length === 0
-            ? 0
-            : written.filter((w) => w.lexemes.some((lexeme) => index.frequency(lexeme) > 0)).length /
-              written.length;
-        const evidence = EVIDENCE[embedder && queryVector ? 'hybrid' : 'lexical'];
-        const cut = evidence.cut[lang ?? 'en'];
+        each('typos', performance.now() - clock);
 
-        // Titles say what a passage answers: the question's closeness to them reorders the
-        // lexical candidates.
-        const best = lexical[0]?.bm25 ?? 0;
-        const queryGrams = trigrams(query);
-        const titleSimilarity = new Map<string, number>();
-        const reranked = lexical
-          .map((candidate) => {
-            const similarity = candidate.title ? trigramSimilarity(queryGrams, trigrams(candidate.title)) : 0;
-            titleSimilarity.set(candidate.chunkId, similarity);
-            return { candidate, value: candidate.bm25 / (best || 1) + tuning.titleSimilarity * similarity };
-          })
-          .sort((a, b) => b.value - a.value)
-          .map((entry) => entry.candidate);
-        trace.lexical = reranked.map((c) => c.chunkId);
-        lap('lexical');
-        trace.dense = dense.map((d) => d.chunkId);
+        const ranked = requests.map((request, i) => {
+          const start = performance.now();
+          const words = analysis.words[i]!.map((w) => corrections.get(w.word) ?? w);
+          const list = rank(request, words, dense[i]!, queryVectors[i] !== undefined, index);
+          request.trace.timings.lexical = performance.now() - start;
+          return list;
+        });
 
-        const fused = fuseRankings(
-          [
-            { ids: trace.lexical, weight: 1 },
-            { ids: trace.dense, weight: embedder?.fusionWeight ?? 0 },
-          ],
-          tuning.fusionK,
-        );
-        const shortlist = [...fused.entries()]
-          .sort((a, b) => b[1] - a[1])
-          .slice(0, Math.max(limit * 4, 20))
-          .map(([id]) => id);
-        if (shortlist.length === 0) return [];
-
-        const lexicalById = new Map(lexical.map((c) => [c.chunkId, c]));
-        const denseById = new Map(dense.map((d) => [d.chunkId, d.similarity]));
-        // Ranked and scored from the index alone (it knows each chunk's language): only the hits
-        // returned are read from the table, a handful of rows rather than the whole shortlist.
-        const ranked = shortlist
-          .map((id) => {
-            const chunkLang = index.languageOf(id);
-            const sameLanguage = !lang || !chunkLang || chunkLang === lang;
-            const candidate = lexicalById.get(id);
-            const lexicalScore = candidate
-              ? candidate.coverage * (0.85 + 0.15 * candidate.titleCoverage) * (sameLanguage ? 1 : 0.9)
-              : 0;
-            const similarity = denseById.get(id);
-            const denseScore = similarity !== undefined && embedder ? embedder.relevance(similarity) : 0;
-            trace.signals.set(id, {
-              lexical: lexicalScore,
-              similarity: similarity ?? null,
-              titleSimilarity: titleSimilarity.get(id) ?? 0,
-            });
-            const raw =
-              evidence.lexical * lexicalScore + evidence.dense * denseScore + evidence.known * known;
-            return {
-              id,
-              score: calibrate(raw, cut, evidence.lexical + evidence.dense + evidence.known),
-              rank: (fused.get(id) ?? 0) * (sameLanguage ? 1 : tuning.otherLanguage),
-            };
-          })
-          .sort((a, b) => b.rank - a.rank)
-          .filter((entry) => entry.score >= minimum);
-        lap('lexical');
         // Rows are read back under row level security: a stale index entry or a vector store
         // point without its chunk never becomes a hit. A few spare ones stand in for those.
-        const found: RetrievalHit[] = [];
-        for (let from = 0; found.length < limit && from < ranked.length; ) {
-          const batch = ranked.slice(from, from + limit - found.length + 2);
-          from += batch.length;
+        clock = performance.now();
+        const hits = requests.map((): RetrievalHit[] => []);
+        const next = requests.map(() => 0);
+        for (;;) {
+          const wanted = new Map<number, RankedEntry[]>();
+          for (const [i, request] of requests.entries()) {
+            const missing = request.limit - hits[i]!.length;
+            if (missing <= 0 || next[i]! >= ranked[i]!.length) continue;
+            const batch = ranked[i]!.slice(next[i], next[i]! + missing + 2);
+            next[i] = next[i]! + batch.length;
+            wanted.set(i, batch);
+          }
+          if (wanted.size === 0) break;
+          const ids = [...new Set([...wanted.values()].flatMap((batch) => batch.map((entry) => entry.id)))];
           const rows = await queryRows<ChunkRow>(
             tx,
             // Joined to the ids rather than filtered by "id = any(…)": each id is then one probe of
             // the primary key, where the filter lets the planner combine it with the tenant index
             // and read the whole tenant's entries of it (a cost that grows with the knowledge).
             sql`select k.id, k.source_type, k.source_id, k.title, k.content, k.lang, k.metadata
-              from unnest(${`{${batch.map((entry) => entry.id).join(',')}}`}::uuid[]) as wanted(id)
+              from unnest(${`{${ids.join(',')}}`}::uuid[]) as wanted(id)
               join knowledge_chunks k on k.id = wanted.id`,
           );
           const rowById = new Map(rows.map((row) => [row.id, row]));
-          for (const entry of batch) {
-            const row = rowById.get(entry.id);
-            if (row && found.length < limit) found.push(toHit(row, entry.score));
+          for (const [i, batch] of wanted) {
+            for (const entry of batch) {
+              const row = rowById.get(entry.id);
+              if (row && hits[i]!.length < requests[i]!.limit) hits[i]!.push(toHit(row, entry.score));
+            }
           }
         }
-        lap('rows');
-        return found;
+        each('rows', performance.now() - clock);
+        return hits;
       },
       settings,
     );
     // A vocabulary behind the knowledge is reloaded after the answer, not before it.
     if (revisionSeen !== undefined)
       cache.refreshVocabulary(tenantId, revisionSeen, (work) => withTenant(options.db, tenantId, work));
-    return { hits, trace };
+    return found;
+  }
+
+  /** Each question's nearest chunks (none without a vector), all asked of the store at once. */
+  async function searchAll(
+    tx: Tx,
+    tenantId: string,
+    searched: { embedder: Embedder; vectors: VectorStore } | undefined,
+    queryVectors: (number[] | undefined)[],
+    settingsApplied: boolean,
+  ): Promise<VectorMatch[][]> {
+    if (!searched) return queryVectors.map(() => []);
+    const asked = queryVectors.flatMap((vector, i) => (vector ? [{ i, vector }] : []));
+    const queries = asked.map(({ vector }) => ({
+      vector,
+      model: searched.embedder.model,
+      limit: tuning.denseCandidates,
+      settingsApplied,
+    }));
+    let found: VectorMatch[][];
+    try {
+      found = searched.vectors.searchMany
+        ? await searched.vectors.searchMany(tx, tenantId, queries)
+        : await Promise.all(queries.map((query) => searched.vectors.search(tx, tenantId, query)));
+    } catch (error) {
+      options.log?.warn({ err: error, store: searched.vectors.kind }, 'vector search failed');
+      found = queries.map(() => []);
+    }
+    const matches = queryVectors.map((): VectorMatch[] => []);
+    for (const [j, { i }] of asked.entries()) matches[i] = found[j] ?? [];
+    return matches;
+  }
+
+  /** A question's candidates, fused, scored and ordered, from the index alone. */
+  function rank(
+    request: Request,
+    words: AnalyzedWord[],
+    dense: VectorMatch[],
+    withVector: boolean,
+    index: LexicalIndex,
+  ): RankedEntry[] {
+    const { query, lang, limit, minimum, trace } = request;
+    const lexical = index.search(words, tuning.lexicalCandidates);
+    const written = words.filter((w) => !w.implied);
+    const known =
+      written.length === 0
+        ? 0
+        : written.filter((w) => w.lexemes.some((lexeme) => index.frequency(lexeme) > 0)).length /
+          written.length;
+    const evidence = EVIDENCE[embedder && withVector ? 'hybrid' : 'lexical'];
+    const cut = evidence.cut[lang ?? 'en'];
+
+    // Titles say what a passage answers: the question's closeness to them reorders the lexical
+    // candidates.
+    const best = lexical[0]?.bm25 ?? 0;
+    const queryGrams = trigrams(query);
+    const titleSimilarity = new Map<string, number>();
+    const reranked = lexical
+      .map((candidate) => {
+        const similarity = candidate.title ? trigramSimilarity(queryGrams, trigrams(candidate.title)) : 0;
+        titleSimilarity.set(candidate.chunkId, similarity);
+        return { candidate, value: candidate.bm25 / (best || 1) + tuning.titleSimilarity * similarity };
+      })
+      .sort((a, b) => b.value - a.value)
+      .map((entry) => entry.candidate);
+    trace.lexical = reranked.map((c) => c.chunkId);
+    trace.dense = dense.map((d) => d.chunkId);
+
+    const fused = fuseRankings(
+      [
+        { ids: trace.lexical, weight: 1 },
+        { ids: trace.dense, weight: embedder?.fusionWeight ?? 0 },
+      ],
+      tuning.fusionK,
+    );
+    const shortlist = [...fused.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, Math.max(limit * 4, 20))
+      .map(([id]) => id);
+
+    const lexicalById = new Map(lexical.map((c) => [c.chunkId, c]));
+    const denseById = new Map(dense.map((d) => [d.chunkId, d.similarity]));
+    // Ranked and scored from the index alone (it knows each chunk's language): only the hits
+    // returned are read from the table, a handful of rows rather than the whole shortlist.
+    return shortlist
+      .map((id) => {
+        const chunkLang = index.languageOf(id);
+        const sameLanguage = !lang || !chunkLang || chunkLang === lang;
+        const candidate = lexicalById.get(id);
+        const lexicalScore = candidate
+          ? candidate.coverage * (0.85 + 0.15 * candidate.titleCoverage) * (sameLanguage ? 1 : 0.9)
+          : 0;
+        const similarity = denseById.get(id);
+        const denseScore = similarity !== undefined && embedder ? embedder.relevance(similarity) : 0;
+        trace.signals.set(id, {
+          lexical: lexicalScore,
+          similarity: similarity ?? null,
+          titleSimilarity: titleSimilarity.get(id) ?? 0,
+        });
+        const raw = evidence.lexical * lexicalScore + evidence.dense * denseScore + evidence.known * known;
+        return {
+          id,
+          score: calibrate(raw, cut, evidence.lexical + evidence.dense + evidence.known),
+          rank: (fused.get(id) ?? 0) * (sameLanguage ? 1 : tuning.otherLanguage),
+        };
+      })
+      .sort((a, b) => b.rank - a.rank)
+      .filter((entry) => entry.score >= minimum);
   }
 
   return {
@@ -326,6 +381,22 @@ export function createHybridRetriever(options: HybridRetrieverOptions): Retrieve
       return (await retrieveWithTrace(tenantId, query, retrieveOptions)).hits;
     },
   };
+}
+
+/** One question on its way through a batch. */
+interface Request {
+  tenantId: string;
+  query: string;
+  limit: number;
+  lang: Language | undefined;
+  minimum: number;
+  trace: RetrievalTrace;
+}
+
+interface RankedEntry {
+  id: string;
+  score: number;
+  rank: number;
 }
 
 interface ChunkRow extends Record<string, unknown> {

@@ -1,9 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../../migrations/database.ts';
-import type { VectorStore } from './vector-store.ts';
+import type { VectorMatch, VectorStore } from './vector-store.ts';
 
 /** Candidates the HNSW search keeps per query; above the fused ranking's needs, below costly. */
 const EF_SEARCH = 40;
+/** Searches joined in one statement, at most: the statement's text, prepared, is one of this many. */
+const SEARCHES_PER_STATEMENT = 16;
 
 /**
  * Vectors in knowledge_chunks.embedding, searched through its HNSW index inside the caller's
@@ -21,6 +23,48 @@ export function createPgvectorStore(): VectorStore {
     'hnsw.iterative_scan': 'relaxed_order',
     enable_sort: 'off',
   });
+  const searchMany: NonNullable<VectorStore['searchMany']> = async (tx, _tenantId, queries) => {
+    if (queries.length === 0) return [];
+    // Sent first (a drizzle query starts when awaited) and not waited for: the transaction runs
+    // its statements in the order they were sent.
+    const unset = queries.find((query) => !query.settingsApplied);
+    const settings = unset
+      ? tx
+          .execute(
+            sql`select ${sql.join(
+              Object.entries(transactionSettings(Math.max(...queries.map((q) => q.limit)))).map(
+                ([name, value]) => sql`set_config(${name}, ${value}, true)`,
+              ),
+              sql`, `,
+            )}`,
+          )
+          .then(() => undefined)
+      : undefined;
+    // One statement of a branch per query: each branch is an HNSW scan of its own (rescanning
+    // one scan per query, as a lateral join would, defeats pgvector's iterative scans).
+    const searches: Promise<{ q: number; id: string; distance: number | string }[]>[] = [];
+    for (let from = 0; from < queries.length; from += SEARCHES_PER_STATEMENT) {
+      const branches = queries.slice(from, from + SEARCHES_PER_STATEMENT).map((query, i) => {
+        // Five significant digits move a cosine by less than 1e-4 and halve the text to parse.
+        // The vector is sent once: ordering by the selected distance still walks the index.
+        const literal = `[${query.vector.map((x) => Number(x.toPrecision(5))).join(',')}]`;
+        return sql`(select ${from + i}::int as q, id, embedding <=> ${literal}::vector as distance
+            from knowledge_chunks
+            where embedding is not null and embedding_model = ${query.model}
+            order by distance
+            limit ${query.limit})`;
+      });
+      searches.push(queryRows(tx, sql.join(branches, sql` union all `)));
+    }
+    const [rows] = await Promise.all([Promise.all(searches), settings]);
+    const matches = queries.map((): VectorMatch[] => []);
+    for (const row of rows.flat()) {
+      matches[Number(row.q)]?.push({ chunkId: row.id, similarity: 1 - Number(row.distance) });
+    }
+    // Relaxed ordering may return neighbours slightly out of order.
+    for (const list of matches) list.sort((a, b) => b.similarity - a.similarity);
+    return matches;
+  };
   return {
     kind: 'pgvector',
     inRow: true,
@@ -28,39 +72,10 @@ export function createPgvectorStore(): VectorStore {
     async remove() {},
     async removeTenant() {},
     transactionSettings,
-    async search(tx, _tenantId, query) {
-      // Sent first (a drizzle query starts when awaited) and not waited for: the transaction runs
-      // its statements in the order they were sent.
-      const settings = query.settingsApplied
-        ? undefined
-        : tx
-            .execute(
-              sql`select ${sql.join(
-                Object.entries(transactionSettings(query.limit)).map(
-                  ([name, value]) => sql`set_config(${name}, ${value}, true)`,
-                ),
-                sql`, `,
-              )}`,
-            )
-            .then(() => undefined);
-      // Five significant digits move a cosine by less than 1e-4 and halve the text to parse. The
-      // vector is sent once: ordering by the selected distance still walks the HNSW index.
-      const literal = `[${query.vector.map((x) => Number(x.toPrecision(5))).join(',')}]`;
-      const [rows] = await Promise.all([
-        queryRows<{ id: string; distance: number | string }>(
-          tx,
-          sql`select id, embedding <=> ${literal}::vector as distance
-              from knowledge_chunks
-              where embedding is not null and embedding_model = ${query.model}
-              order by distance
-              limit ${query.limit}`,
-        ),
-        settings,
-      ]);
-      // Relaxed ordering may return neighbours slightly out of order.
-      return rows
-        .map((row) => ({ chunkId: row.id, similarity: 1 - Number(row.distance) }))
-        .sort((a, b) => b.similarity - a.similarity);
+    async search(tx, tenantId, query) {
+      const [matches] = await searchMany(tx, tenantId, [query]);
+      return matches ?? [];
     },
+    searchMany,
   };
 }

@@ -46,6 +46,8 @@ export interface VectorStore {
   transactionSettings?(limit: number): Record<string, string>;
   /** Nearest chunks of the tenant whose transaction `tx` is (pgvector searches in it). */
   search(tx: Tx, tenantId: string, query: VectorQuery): Promise<VectorMatch[]>;
+  /** search() for several queries at once, where the store can do them together; in their order. */
+  searchMany?(tx: Tx, tenantId: string, queries: VectorQuery[]): Promise<VectorMatch[][]>;
 }
 
 /** The vector store refused or did not answer; the message says which store and why. */

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withTenant } from '../../migrations/tenant-scope.ts';
+import { createFaqEntry } from '../faq/faq-store.ts';
+import { createKnowledgeTestbed, type KnowledgeTestbed } from '../test-knowledge.ts';
+import { createHybridRetriever } from './hybrid-retriever.ts';
+import { LexicalIndexCache } from './lexical-index-cache.ts';
+
+let testbed: KnowledgeTestbed;
+let shop: string;
+let rival: string;
+
+const QUESTIONS: [string, 'fr' | 'en'][] = [
+  ['Combien de temps prend la livraison ?', 'fr'],
+  ['Which payment methods do you accept?', 'en'],
+  ['Vendez-vous des cartes cadeaux ?', 'fr'],
+  ['Proposez-vous la livraison express ?', 'fr'],
+  ['Do you repair bicycles?', 'en'],
+  ['livrasion', 'fr'],
+];
+
+beforeAll(async () => {
+  testbed = await createKnowledgeTestbed();
+  shop = await testbed.createTenant('shop');
+  rival = await testbed.createTenant('rival');
+  await withTenant(testbed.db, shop, async (tx) => {
+    for (const entry of [
+      {
+        lang: 'fr',
+        question: 'Quels sont les délais de livraison ?',
+        answer: 'La livraison prend 3 à 5 jours.',
+      },
+      { lang: 'en', question: 'Which payment methods do you accept?', answer: 'Card, PayPal and Apple Pay.' },
+      { lang: 'fr', question: 'Vendez-vous des cartes cadeaux ?', answer: 'Oui, de 25 € à 200 €.' },
+      { lang: 'fr', question: 'Proposez-vous la livraison express ?', answer: 'Oui, en 24 h pour 12 €.' },
+    ] as const) {
+      await createFaqEntry(tx, shop, entry);
+    }
+  });
+  await withTenant(testbed.db, rival, (tx) =>
+    createFaqEntry(tx, rival, {
+      lang: 'fr',
+      question: 'Quels sont les délais de livraison chez le concurrent ?',
+      answer: 'Secret du concurrent : livraison en 24 heures.',
+    }),
+  );
+  await testbed.deps.runner.close();
+});
+afterAll(async () => {
+  await testbed?.destroy();
+});
+
+describe('hybrid retrieval in batches', () => {
+  it('answers questions asked together exactly as it answers them one by one', async () => {
+    const one = (tenantId: string) =>
+      createHybridRetriever({
+        db: testbed.db,
+        embedder: testbed.deps.embedder,
+        vectors: testbed.deps.vectors,
+        lexicalIndexes: new LexicalIndexCache(),
+      }).retrieve.bind(null, tenantId);
+    const alone = one(shop);
+    const sequential = [];
+    for (const [question, lang] of QUESTIONS) sequential.push(await alone(question, { lang, limit: 3 }));
+
+    const together = createHybridRetriever({
+      db: testbed.db,
+      embedder: testbed.deps.embedder,
+      vectors: testbed.deps.vectors,
+      lexicalIndexes: new LexicalIndexCache(),
+    });
+    // Asked at once, two tenants mixed: the later questions of each tenant share a batch.
+    const asked = await Promise.all([
+      ...QUESTIONS.map(([question, lang]) => together.retrieve(shop, question, { lang, limit: 3 })),
+      ...QUESTIONS.map(([question, lang]) => together.retrieve(rival, question, { lang, limit: 3 })),
+    ]);
+    const forShop = asked.slice(0, QUESTIONS.length);
+    const forRival = asked.slice(QUESTIONS.length);
+    expect(forShop.map((hits) => hits.map((h) => [h.chunkId, h.score]))).toEqual(
+      sequential.map((hits) => hits.map((h) => [h.chunkId, h.score])),
+    );
+    expect(forShop[0]![0]?.content).toContain('3 à 5 jours');
+    expect(forShop[4]).toEqual([]);
+    // Neither tenant ever sees the other's passages, batch or not.
+    expect(forShop.flat().some((hit) => hit.content.includes('concurrent'))).toBe(false);
+    expect(forRival.flat().every((hit) => hit.content.includes('concurrent'))).toBe(true);
+    expect(forRival[0]?.length).toBe(1);
+  });
+
+  it('answers the other questions of a batch when one of them fails', async () => {
+    const failing = createHybridRetriever({
+      db: testbed.db,
+      embedder: {
+        ...testbed.deps.embedder!,
+        embedQuery: async (text) => {
+          if (text.startsWith('Quels sont')) throw new Error('embedding service down');
+          return testbed.deps.embedder!.embedQuery(text);
+        },
+      },
+      vectors: testbed.deps.vectors,
+    });
+    const [broken, fine] = await Promise.all([
+      failing.retrieve(shop, 'Quels sont les délais de livraison ?', { lang: 'fr' }),
+      failing.retrieve(shop, 'cartes cadeaux', { lang: 'fr' }),
+    ]);
+    // A failed embedding leaves the lexical side to answer, for that question only.
+    expect(broken[0]?.content).toContain('livraison');
+    expect(fine[0]?.content).toContain('25 €');
+  });
+});
