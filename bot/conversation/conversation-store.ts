@@ -1,6 +1,7 @@
-import { and, asc, desc, eq, gt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
 import { queryRows, type Tx } from '../../migrations/database.ts';
 import { conversationMessages, conversations } from '../../migrations/schema/index.ts';
+import { HUMAN_OWNED } from '../escalation/handoff.ts';
 
 export type Channel = 'widget' | 'whatsapp' | 'instagram';
 /** user: the customer; assistant: the bot; agent: a human operator; system: notices. */
@@ -73,7 +74,8 @@ export async function appendMessage(
         select * from conversation_messages
         where ${clientId}::varchar is not null and conversation_id = ${message.conversationId} and client_id = ${clientId}
       ), numbered as (
-        update conversations set last_seq = last_seq + 1, last_message_at = now()
+        update conversations set last_seq = last_seq + 1, last_message_at = now(),
+               answered_seq = case when ${message.role} = 'agent' then last_seq + 1 else answered_seq end
         where id = ${message.conversationId} and not exists (select 1 from existing)
         returning last_seq
       ), inserted as (
@@ -163,51 +165,6 @@ export async function lockConversation(tx: Tx, conversationId: string): Promise<
   return conversation;
 }
 
-/** Whether a human operator wrote in the conversation after message `seq`. */
-export async function humanAnsweredSince(tx: Tx, conversationId: string, seq: number): Promise<boolean> {
-  const [row] = await tx
-    .select({ id: conversationMessages.id })
-    .from(conversationMessages)
-    .where(
-      and(
-        eq(conversationMessages.conversationId, conversationId),
-        gt(conversationMessages.seq, seq),
-        eq(conversationMessages.role, 'agent'),
-      ),
-    )
-    .limit(1);
-  return row !== undefined;
-}
-
-/**
- * Whether message `seq` was answered already: by a human operator, or by a bot reply naming it
- * (a redelivered message that two processes each received).
- */
-export async function answeredSince(
-  tx: Tx,
-  conversationId: string,
-  message: { id: string; seq: number },
-): Promise<boolean> {
-  const [row] = await tx
-    .select({ id: conversationMessages.id })
-    .from(conversationMessages)
-    .where(
-      and(
-        eq(conversationMessages.conversationId, conversationId),
-        gt(conversationMessages.seq, message.seq),
-        or(
-          eq(conversationMessages.role, 'agent'),
-          and(
-            eq(conversationMessages.role, 'assistant'),
-            sql`${conversationMessages.metadata} ->> 'reply_to' = ${message.id}`,
-          ),
-        ),
-      ),
-    )
-    .limit(1);
-  return row !== undefined;
-}
-
 /** Adds keys to a message's metadata, keeping the others. */
 export async function mergeMessageMetadata(
   tx: Tx,
@@ -218,4 +175,222 @@ export async function mergeMessageMetadata(
     .update(conversationMessages)
     .set({ metadata: sql`${conversationMessages.metadata} || ${JSON.stringify(metadata)}::jsonb` })
     .where(eq(conversationMessages.id, messageId));
+}
+
+/** A conversations row as raw SQL returns it. */
+export interface ConversationRow extends Record<string, unknown> {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  channel: string;
+  status: string;
+  last_message_at: Date | string | null;
+  last_seq: number;
+  visitor_acked_seq: number;
+  answered_seq: number;
+  metadata: Record<string, unknown> | string | null;
+  created_at: Date | string;
+  updated_at: Date | string;
+}
+
+export function fromConversationRow(row: ConversationRow): Conversation {
+  const metadata = typeof row.metadata === 'string' ? JSON.parse(row.metadata) : row.metadata;
+  const date = (value: Date | string) => (value instanceof Date ? value : new Date(value));
+  return {
+    id: String(row.id),
+    tenantId: String(row.tenant_id),
+    userId: String(row.user_id),
+    channel: String(row.channel),
+    status: String(row.status),
+    lastMessageAt: row.last_message_at === null ? null : date(row.last_message_at),
+    lastSeq: Number(row.last_seq),
+    visitorAckedSeq: Number(row.visitor_acked_seq),
+    answeredSeq: Number(row.answered_seq),
+    metadata: metadata ?? {},
+    createdAt: date(row.created_at),
+    updatedAt: date(row.updated_at),
+  };
+}
+
+/** The conversations of these ids that the transaction's tenant owns. */
+export async function getConversations(tx: Tx, conversationIds: readonly string[]): Promise<Conversation[]> {
+  const rows = await queryRows<ConversationRow>(
+    tx,
+    sql`select * from conversations where id = any(${`{${conversationIds.join(',')}}`}::uuid[])`,
+  );
+  return rows.map(fromConversationRow);
+}
+
+/** The newest `limit` messages of each conversation, oldest first within each. */
+export async function newestMessagesOf(
+  tx: Tx,
+  conversationIds: readonly string[],
+  limit: number,
+): Promise<Map<string, StoredMessage[]>> {
+  const rows = await queryRows<MessageRow>(
+    tx,
+    sql`select m.* from unnest(${`{${conversationIds.join(',')}}`}::uuid[]) as c(id)
+        cross join lateral (
+          select * from conversation_messages
+          where conversation_id = c.id order by seq desc limit ${limit}
+        ) as m`,
+  );
+  const byConversation = new Map<string, StoredMessage[]>(conversationIds.map((id) => [id, []]));
+  for (const row of rows) byConversation.get(String(row.conversation_id))?.push(fromMessageRow(row));
+  for (const messages of byConversation.values()) messages.sort((a, b) => a.seq - b.seq);
+  return byConversation;
+}
+
+export interface NewReply {
+  tenantId: string;
+  conversationId: string;
+  /** The customer message it answers. */
+  answers: { id: string; seq: number };
+  /** Keys added to that message's metadata whatever becomes of the reply (its analysis). */
+  answeredMetadata: Record<string, unknown>;
+  role: MessageRole;
+  content: string;
+  metadata: Record<string, unknown>;
+}
+
+/**
+ * Locks the conversations' rows, in id order, until the transaction ends. Statements that then
+ * update many of them at once cannot deadlock with one another: every writer of this module takes
+ * its rows in that one order, whatever order a multi-row update would have met them in.
+ */
+function lockInOrder(tx: Tx, conversationIds: readonly string[]) {
+  return queryRows(
+    tx,
+    sql`select id from conversations where id = any(${`{${conversationIds.join(',')}}`}::uuid[]) order by id for update`,
+  );
+}
+
+/**
+ * appendMessage for messages of distinct conversations, in two statements whatever their number:
+ * the conversations are locked in order, then every message is numbered and stored by one
+ * statement. Returns one result per message, in order; a message of a conversation the tenant
+ * does not have fails the whole call.
+ */
+export async function appendMessages(
+  tx: Tx,
+  tenantId: string,
+  messages: readonly NewMessage[],
+): Promise<Awaited<ReturnType<typeof appendMessage>>[]> {
+  const ids = messages.map((m) => m.conversationId);
+  if (new Set(ids).size !== ids.length) throw new Error('appendMessages takes one message per conversation');
+  const input = JSON.stringify(
+    messages.map((m) => ({
+      conversation_id: m.conversationId,
+      role: m.role,
+      content: m.content,
+      client_id: m.clientId ?? null,
+      metadata: m.metadata ?? {},
+    })),
+  );
+  const [, rows] = await Promise.all([
+    lockInOrder(tx, ids),
+    queryRows<MessageRow & { duplicate: boolean; conversation_last_seq: number }>(
+      tx,
+      sql`
+        with input as (
+          select * from json_to_recordset(${input}::json)
+            as i(conversation_id uuid, role varchar, content text, client_id varchar, metadata jsonb)
+        ), existing as (
+          select m.* from input i
+          join conversation_messages m on m.conversation_id = i.conversation_id and m.client_id = i.client_id
+        ), numbered as (
+          update conversations c
+          set last_seq = c.last_seq + 1, last_message_at = now(),
+              answered_seq = case when i.role = 'agent' then c.last_seq + 1 else c.answered_seq end
+          from input i
+          where c.id = i.conversation_id
+            and not exists (select 1 from existing e where e.conversation_id = i.conversation_id)
+          returning c.id, c.last_seq
+        ), inserted as (
+          insert into conversation_messages (tenant_id, conversation_id, seq, role, content, client_id, metadata)
+          select ${tenantId}, i.conversation_id, n.last_seq, i.role, i.content, i.client_id, i.metadata
+          from input i join numbered n on n.id = i.conversation_id
+          returning *
+        )
+        select *, false as duplicate, seq as conversation_last_seq from inserted
+        union all
+        select e.*, true as duplicate, c.last_seq as conversation_last_seq
+        from existing e join conversations c on c.id = e.conversation_id`,
+    ),
+  ]);
+  const byConversation = new Map(rows.map((row) => [String(row.conversation_id), row]));
+  return messages.map((m) => {
+    const row = byConversation.get(m.conversationId);
+    if (!row) throw new Error(`no conversation ${m.conversationId} for this tenant`);
+    return {
+      message: fromMessageRow(row),
+      duplicate: row.duplicate,
+      lastSeq: Number(row.conversation_last_seq),
+    };
+  });
+}
+
+/**
+ * Stores replies, each unless it must not be: when a human owns the conversation, or when the
+ * message was answered already (a human wrote after it, or another process's reply to the same
+ * redelivered message was stored), which the conversation's status and answered_seq tell. The
+ * conversations (distinct) are locked in order, then one statement adds each answered message's
+ * analysis, whatever becomes of its reply, and stores the replies that still may be; holding the
+ * locks, it sees whatever was committed before, so a bot and a human never both answer. Returns,
+ * per reply, the reply when it was stored, with the conversation as it left it.
+ */
+export async function appendReplies(
+  tx: Tx,
+  tenantId: string,
+  replies: readonly NewReply[],
+): Promise<{ conversation: Conversation | undefined; stored: StoredMessage | undefined }[]> {
+  const ids = replies.map((r) => r.conversationId);
+  if (new Set(ids).size !== ids.length) throw new Error('appendReplies takes one reply per conversation');
+  const input = JSON.stringify(
+    replies.map((r) => ({
+      conversation_id: r.conversationId,
+      answers_id: r.answers.id,
+      answers_seq: r.answers.seq,
+      analysis: r.answeredMetadata,
+      role: r.role,
+      content: r.content,
+      metadata: r.metadata,
+    })),
+  );
+  const [, rows] = await Promise.all([
+    lockInOrder(tx, ids),
+    queryRows<MessageRow & { conversation: ConversationRow | string }>(
+      tx,
+      sql`
+        with input as (
+          select * from json_to_recordset(${input}::json)
+            as i(conversation_id uuid, answers_id uuid, answers_seq int, analysis jsonb, role varchar,
+                 content text, metadata jsonb)
+        ), merged as (
+          update conversation_messages m set metadata = m.metadata || i.analysis
+          from input i where m.id = i.answers_id
+        ), numbered as (
+          update conversations c
+          set last_seq = c.last_seq + 1, last_message_at = now(),
+              answered_seq = greatest(c.answered_seq, i.answers_seq)
+          from input i
+          where c.id = i.conversation_id and c.status <> ${HUMAN_OWNED} and c.answered_seq < i.answers_seq
+          returning c.*
+        ), inserted as (
+          insert into conversation_messages (tenant_id, conversation_id, seq, role, content, metadata)
+          select ${tenantId}, i.conversation_id, n.last_seq, i.role, i.content, i.metadata
+          from input i join numbered n on n.id = i.conversation_id
+          returning *
+        )
+        select inserted.*, to_jsonb(n) as conversation from inserted join numbered n on n.id = inserted.conversation_id`,
+    ),
+  ]);
+  const byConversation = new Map(rows.map((row) => [String(row.conversation_id), row]));
+  return replies.map((r) => {
+    const row = byConversation.get(r.conversationId);
+    if (!row) return { conversation: undefined, stored: undefined };
+    const conversation =
+      typeof row.conversation === 'string' ? JSON.parse(row.conversation) : row.conversation;
+    return { conversation: fromConversationRow(conversation), stored: fromMessageRow(row) };
+  });
 }

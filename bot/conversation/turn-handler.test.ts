@@ -81,6 +81,45 @@ describe('turn handler', () => {
     expect(seen[0]?.history).toEqual([]);
   });
 
+  it('says the bot is writing only for an answer that takes more than a moment', async () => {
+    const events = createLocalConversationEvents();
+    const published: ConversationEvent[] = [];
+    events.subscribe(conversationId, (event) => published.push(event));
+    const answersAfter = (ms: number): Responder => ({
+      async respond(context) {
+        await new Promise((resolve) => setTimeout(resolve, ms));
+        return { text: `echo: ${context.message.content}`, citations: [], metadata: {} };
+      },
+    });
+    const quick = createTurnHandler({
+      db: testDb.database.db,
+      responder: answersAfter(0),
+      events,
+      log: silentLogger,
+      typingDelayMs: 200,
+    });
+    await quick.receive({ tenantId, conversationId, channel: 'widget', text: 'quick' });
+    await quick.drain();
+    expect(published.map((e) => e.type)).toEqual(['message', 'message']);
+
+    published.length = 0;
+    const slow = createTurnHandler({
+      db: testDb.database.db,
+      responder: answersAfter(400),
+      events,
+      log: silentLogger,
+      typingDelayMs: 200,
+    });
+    await slow.receive({ tenantId, conversationId, channel: 'widget', text: 'slow' });
+    await slow.drain();
+    expect(published.map((e) => (e.type === 'typing' ? `typing ${e.active}` : e.type))).toEqual([
+      'message',
+      'typing true',
+      'typing false',
+      'message',
+    ]);
+  });
+
   it('answers the messages of one conversation in the order they arrived, even if later ones are quicker', async () => {
     const { responder } = echoResponder({ slow: 50, fast: 0 });
     const turns = createTurnHandler({

@@ -26,21 +26,18 @@ import { replyText } from '../offline/replies.ts';
 import { detectSmallTalk } from '../offline/small-talk.ts';
 import type { BotReply, Responder, TurnContext } from '../responder.ts';
 import { sentimentScore } from '../sentiment/sentiment.ts';
-import { getBotSettings } from '../settings/bot-settings-store.ts';
-import { type BusinessProfile, getBusinessProfile, getTenant } from '../tenants/tenant-store.ts';
+import type { BusinessProfile } from '../tenants/tenant-store.ts';
 import type { ConversationEvents } from './conversation-events.ts';
 import { conversationLanguage } from './conversation-language.ts';
 import {
-  answeredSince,
-  appendMessage,
   type Channel,
   type Conversation,
-  getConversation,
-  lockConversation,
   mergeMessageMetadata,
-  recentMessages,
   type StoredMessage,
 } from './conversation-store.ts';
+import { RecentMessages } from './recent-messages.ts';
+import { createTurnStateReader } from './turn-state.ts';
+import { createMessageAppender, createReplyAppender } from './turn-writes.ts';
 
 /** How many earlier messages the responder sees. */
 const HISTORY_LENGTH = 20;
@@ -93,6 +90,8 @@ export interface TurnHandlerDeps {
   summarizer?: (reason: string, messages: readonly StoredMessage[]) => Promise<string>;
   /** Follows leads through the customers' messages. */
   leads?: LeadObserver;
+  /** How long an answer may take before the visitor is told the bot is writing (default 300 ms). */
+  typingDelayMs?: number;
 }
 
 /** Watches each customer message for lead details (contact, need, buying signals). */
@@ -115,7 +114,12 @@ export interface LeadObserver {
 export function createTurnHandler(deps: TurnHandlerDeps): TurnHandler {
   const { db, responder, events, log, delivery } = deps;
   const clock = deps.clock ?? systemClock;
+  const typingDelayMs = deps.typingDelayMs ?? 300;
   const intents = deps.intents ?? createIntentDetector({ db, log });
+  const recent = new RecentMessages(RECENT_LENGTH);
+  const readState = createTurnStateReader({ db, intents, recent, log });
+  const appendIncoming = createMessageAppender(db);
+  const appendBotReply = createReplyAppender(db);
   // Answers of one conversation run one after another, in the order the messages arrived.
   const queues = new Map<string, Promise<void>>();
   const inFlight = new Set<Promise<void>>();
@@ -135,27 +139,14 @@ export function createTurnHandler(deps: TurnHandlerDeps): TurnHandler {
   }
 
   /**
-   * Everything a turn reads comes in one transaction whose queries are sent together, and
-   * everything it writes (the message's analysis, the reply, an escalation) in one more, besides
-   * the lead's when it changes: a turn's cost is counted in round trips to the database.
+   * What a turn reads comes in one transaction shared with the turns that start meanwhile, and
+   * what it writes (the message's analysis, the reply, an escalation) in one more, also shared,
+   * besides the lead's when it changes: a turn's cost is counted in round trips to the database,
+   * and batches spread them over many turns.
    */
   async function answer(input: IncomingMessage, message: StoredMessage): Promise<void> {
     const { tenantId, conversationId } = input;
-    const state = await withTenant(db, tenantId, async (tx) => {
-      const [conversation, recent, settings, profile, tenant, lead, model] = await Promise.all([
-        getConversation(tx, conversationId),
-        recentMessages(tx, conversationId, RECENT_LENGTH),
-        getBotSettings(tx, tenantId),
-        getBusinessProfile(tx, tenantId),
-        getTenant(tx, tenantId),
-        getLeadOfConversation(tx, conversationId),
-        intents.model(tenantId, tx).catch((error: unknown) => {
-          log.error({ err: error, tenantId }, 'intent detection failed');
-          return undefined;
-        }),
-      ]);
-      return { conversation, recent, settings, profile, tenant, lead, model };
-    });
+    const state = await readState(tenantId, conversationId);
     if (!state.conversation) return;
     // Another process may have answered this very message already (a redelivered message).
     if (state.recent.some((m) => m.seq > message.seq && isReplyTo(m, message))) return;
@@ -200,13 +191,13 @@ export function createTurnHandler(deps: TurnHandlerDeps): TurnHandler {
     };
     let reply: BotReply | null;
     let escalation: { reason: string; summary: string | null } | undefined;
-    events.publish({ type: 'typing', conversationId, active: true });
+    const typing = typingIndicator(conversationId);
     try {
       if (decision && !decision.answerFirst) {
         reply = { text: '', citations: [], metadata: { source: 'handoff', lang } };
         escalation = { reason: decision.reason, summary: null };
       } else {
-        reply = await respond(context, streamId, lang);
+        reply = await respond(context, streamId, lang, typing.show);
         if (!reply) {
           await withTenant(db, tenantId, (tx) => mergeMessageMetadata(tx, message.id, analysed));
           return;
@@ -233,16 +224,45 @@ export function createTurnHandler(deps: TurnHandlerDeps): TurnHandler {
         reply.metadata['escalation_reason'] = escalation.reason;
       }
     } finally {
-      events.publish({ type: 'typing', conversationId, active: false });
+      typing.stop();
     }
     await commit(input, message, analysed, reply, escalation, streamId);
   }
 
-  async function respond(context: TurnContext, streamId: string, lang: Language): Promise<BotReply | null> {
+  /**
+   * "The bot is writing", said once the answer takes longer than a moment or starts streaming,
+   * whichever comes first: an answer that is ready at once (the offline bot's) needs no indicator
+   * that would only flicker, nor the frames and notifications it costs.
+   */
+  function typingIndicator(conversationId: string): { show(): void; stop(): void } {
+    let shown = false;
+    const show = () => {
+      if (shown) return;
+      shown = true;
+      events.publish({ type: 'typing', conversationId, active: true });
+    };
+    const timer = setTimeout(show, typingDelayMs);
+    return {
+      show,
+      stop() {
+        clearTimeout(timer);
+        if (shown) events.publish({ type: 'typing', conversationId, active: false });
+      },
+    };
+  }
+
+  async function respond(
+    context: TurnContext,
+    streamId: string,
+    lang: Language,
+    typing: () => void,
+  ): Promise<BotReply | null> {
     try {
       return await responder.respond(context, {
-        delta: (text) =>
-          events.publish({ type: 'delta', conversationId: context.conversationId, streamId, text }),
+        delta: (text) => {
+          typing();
+          events.publish({ type: 'delta', conversationId: context.conversationId, streamId, text });
+        },
       });
     } catch (error) {
       log.error({ err: error, conversationId: context.conversationId }, 'the responder failed; apologising');
@@ -296,42 +316,37 @@ export function createTurnHandler(deps: TurnHandlerDeps): TurnHandler {
     escalation: { reason: string; summary: string | null } | undefined,
     streamId: string,
   ): Promise<void> {
-    const result = await withTenant(db, input.tenantId, async (tx) => {
-      // The message's analysis is stored whatever becomes of the reply; it goes out with the lock.
-      const [, conversation] = await Promise.all([
-        mergeMessageMetadata(tx, message.id, analysed),
-        lockConversation(tx, input.conversationId),
-      ]);
-      if (!conversation || isHumanOwned(conversation)) return undefined;
-      // Read after the lock is held, so that a human's reply committed meanwhile is seen; and two
-      // processes that each received the message (a redelivery) store one answer between them.
-      if (await answeredSince(tx, input.conversationId, message)) return undefined;
-      const stored = await appendMessage(tx, {
-        tenantId: input.tenantId,
-        conversationId: input.conversationId,
-        role: 'assistant',
-        content: reply.text,
-        metadata: {
-          ...reply.metadata,
-          citations: reply.citations,
-          reply_to: message.id,
-          stream_id: streamId,
-        },
-      });
-      let notified = 0;
-      if (escalation) {
-        const escalated = await escalateConversation(tx, {
-          conversation,
-          reason: escalation.reason,
-          summary: escalation.summary,
-          lastMessage: message.content,
-          now: clock.now(),
-        });
-        notified = escalated.notified;
-      }
-      await delivery?.enqueue(tx, conversation, stored.message);
-      return { stored: stored.message, notified };
+    const appended = await appendBotReply({
+      tenantId: input.tenantId,
+      conversationId: input.conversationId,
+      // The message's analysis is stored whatever becomes of the reply.
+      answers: { id: message.id, seq: message.seq },
+      answeredMetadata: analysed,
+      role: 'assistant',
+      content: reply.text,
+      metadata: {
+        ...reply.metadata,
+        citations: reply.citations,
+        reply_to: message.id,
+        stream_id: streamId,
+      },
+      alsoInTransaction: async (tx, conversation, stored) => {
+        let notified = 0;
+        if (escalation) {
+          const escalated = await escalateConversation(tx, {
+            conversation,
+            reason: escalation.reason,
+            summary: escalation.summary,
+            lastMessage: message.content,
+            now: clock.now(),
+          });
+          notified = escalated.notified;
+        }
+        await delivery?.enqueue(tx, conversation, stored);
+        return notified;
+      },
     });
+    const result = appended.stored ? { stored: appended.stored, notified: appended.also } : undefined;
     if (!result) {
       log.info(
         { conversationId: input.conversationId },
@@ -339,6 +354,7 @@ export function createTurnHandler(deps: TurnHandlerDeps): TurnHandler {
       );
       return;
     }
+    recent.add(result.stored);
     // A widget's reply reaches it through its socket: no sender needs waking for it.
     if (input.channel !== 'widget') delivery?.afterCommit?.();
     events.publish({ type: 'message', conversationId: input.conversationId, message: result.stored });
@@ -346,20 +362,21 @@ export function createTurnHandler(deps: TurnHandlerDeps): TurnHandler {
   }
 
   async function store(input: IncomingMessage) {
-    const write = () =>
-      withTenant(db, input.tenantId, async (tx) => {
-        const result = await appendMessage(tx, {
-          tenantId: input.tenantId,
-          conversationId: input.conversationId,
-          role: 'user',
-          content: input.text,
-          clientId: input.clientId ?? null,
-          metadata: input.metadata ?? {},
-        });
-        return { ...result, unanswered: result.lastSeq === result.message.seq };
+    const write = async () => {
+      const result = await appendIncoming({
+        tenantId: input.tenantId,
+        conversationId: input.conversationId,
+        role: 'user',
+        content: input.text,
+        clientId: input.clientId ?? null,
+        metadata: input.metadata ?? {},
       });
+      return { ...result, unanswered: result.lastSeq === result.message.seq };
+    };
     try {
-      return await write();
+      const stored = await write();
+      if (!stored.duplicate) recent.add(stored.message);
+      return stored;
     } catch (error) {
       // Two connections sent the same clientId at once; the loser finds the winner's copy.
       if (input.clientId && sqlState(error) === PG_UNIQUE_VIOLATION) return write();

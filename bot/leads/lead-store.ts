@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Tx } from '../../migrations/database.ts';
 import { conversations, leadScores, leads } from '../../migrations/schema/index.ts';
 import type { LeadDetails } from './extract-lead.ts';
@@ -11,6 +11,21 @@ export type LeadStatus = 'new' | 'contacted' | 'qualified' | 'converted' | 'lost
 export async function getLeadOfConversation(tx: Tx, conversationId: string): Promise<Lead | undefined> {
   const [lead] = await tx.select().from(leads).where(eq(leads.conversationId, conversationId));
   return lead;
+}
+
+/** The leads of these conversations, by conversation id (at most one each). */
+export async function getLeadsOfConversations(
+  tx: Tx,
+  conversationIds: readonly string[],
+): Promise<Map<string, Lead>> {
+  if (conversationIds.length === 0) return new Map();
+  const rows = await tx
+    .select()
+    .from(leads)
+    .where(inArray(leads.conversationId, [...conversationIds]));
+  const byConversation = new Map<string, Lead>();
+  for (const lead of rows) if (lead.conversationId) byConversation.set(lead.conversationId, lead);
+  return byConversation;
 }
 
 /** The lead with the channel of its conversation. */

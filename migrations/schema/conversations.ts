@@ -19,6 +19,12 @@ export const conversations = pgTable(
     lastSeq: integer().default(0).notNull(),
     /** The highest seq the visitor's widget acknowledged receiving (delivery, for operators). */
     visitorAckedSeq: integer().default(0).notNull(),
+    /**
+     * The newest seq past which the bot must not answer: that of the newest customer message it
+     * answered, or of the newest message a human wrote. A reply checks it in the very statement
+     * that stores it, so a human's message or another process's reply committed meanwhile is seen.
+     */
+    answeredSeq: integer().default(0).notNull(),
     metadata: jsonb().$type<Record<string, unknown>>().default({}).notNull(),
     ...timestamps(),
   },

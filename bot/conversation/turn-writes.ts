@@ -1,0 +1,109 @@
+import { batched, byGroup } from '../../migrations/batched.ts';
+import type { Db, Tx } from '../../migrations/database.ts';
+import { withTenant } from '../../migrations/tenant-scope.ts';
+import {
+  appendMessages,
+  appendReplies,
+  type Conversation,
+  type NewMessage,
+  type NewReply,
+  type StoredMessage,
+} from './conversation-store.ts';
+
+export type AppendResult = Awaited<ReturnType<typeof appendMessages>>[number];
+
+/**
+ * Customers' messages stored in batches (see batched.ts): one transaction per tenant for all the
+ * messages that arrived meanwhile, and a couple of statements for all of them (appendMessages),
+ * or a couple per round when one conversation has several.
+ */
+export function createMessageAppender(db: Db): (message: NewMessage) => Promise<AppendResult> {
+  return batched((messages: NewMessage[]) =>
+    byGroup(
+      messages,
+      (message) => message.tenantId,
+      (tenantId, group) =>
+        withTenant(db, tenantId, (tx) =>
+          inRounds(
+            group,
+            (message) => message.conversationId,
+            (round) => appendMessages(tx, tenantId, round),
+          ),
+        ),
+    ),
+  );
+}
+
+/** A bot reply to store, with what must be written with it in the same transaction. */
+export interface ReplyToStore extends NewReply {
+  /** Called in the reply's transaction once it is stored (an escalation, an outbox entry). */
+  alsoInTransaction?: (tx: Tx, conversation: Conversation, stored: StoredMessage) => Promise<number>;
+}
+
+export interface ReplyResult {
+  conversation: Conversation | undefined;
+  stored: StoredMessage | undefined;
+  /** What `alsoInTransaction` returned (notifications queued). */
+  also: number;
+}
+
+/**
+ * Bot replies stored in batches, each only if it still may be (appendReplies): one transaction per
+ * tenant, the replies' statements sent together, then what each stored reply brings with it.
+ */
+export function createReplyAppender(db: Db): (reply: ReplyToStore) => Promise<ReplyResult> {
+  return batched((replies: ReplyToStore[]) =>
+    byGroup(
+      replies,
+      (reply) => reply.tenantId,
+      (tenantId, group) =>
+        withTenant(db, tenantId, async (tx) => {
+          const appended = await inRounds(
+            group,
+            (reply) => reply.conversationId,
+            (round) => appendReplies(tx, tenantId, round),
+          );
+          const results: ReplyResult[] = [];
+          // One after another: a transaction is one connection, and these are rare (escalations)
+          // or small (an outbox row).
+          for (const [i, reply] of group.entries()) {
+            const { conversation, stored } = appended[i]!;
+            const also =
+              conversation && stored && reply.alsoInTransaction
+                ? await reply.alsoInTransaction(tx, conversation, stored)
+                : 0;
+            results.push({ conversation, stored, also });
+          }
+          return results;
+        }),
+    ),
+  );
+}
+
+/**
+ * Writes items in rounds of at most one item per conversation, one after another in arrival
+ * order (a conversation's second message is numbered after its first); returns the results in
+ * the items' order.
+ */
+async function inRounds<I, O>(
+  items: I[],
+  conversationOf: (item: I) => string,
+  write: (round: I[]) => Promise<O[]>,
+): Promise<O[]> {
+  const rounds: number[][] = [];
+  const taken = new Map<string, number>();
+  for (const [i, item] of items.entries()) {
+    const conversation = conversationOf(item);
+    const round = taken.get(conversation) ?? 0;
+    taken.set(conversation, round + 1);
+    const members = rounds[round];
+    if (members) members.push(i);
+    else rounds[round] = [i];
+  }
+  const results = new Array<O>(items.length);
+  for (const round of rounds) {
+    const written = await write(round.map((i) => items[i]!));
+    for (const [j, i] of round.entries()) results[i] = written[j]!;
+  }
+  return results;
+}
