@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
+import { arrayLiteral } from '../../migrations/array-literal.ts';
 import { queryRows, type Tx } from '../../migrations/database.ts';
 import { conversationMessages, conversations } from '../../migrations/schema/index.ts';
 import { HUMAN_OWNED } from '../escalation/handoff.ts';
@@ -278,23 +279,25 @@ export async function appendMessages(
 ): Promise<Awaited<ReturnType<typeof appendMessage>>[]> {
   const ids = messages.map((m) => m.conversationId);
   if (new Set(ids).size !== ids.length) throw new Error('appendMessages takes one message per conversation');
-  const input = JSON.stringify(
-    messages.map((m) => ({
-      conversation_id: m.conversationId,
-      role: m.role,
-      content: m.content,
-      client_id: m.clientId ?? null,
-      metadata: m.metadata ?? {},
-    })),
-  );
+  // Arrays rather than one JSON document: the planner takes an unnested array for a few rows,
+  // and joins them to the tables through their keys, where it takes json_to_recordset for a
+  // hundred and scans a whole table to hash it.
+  const input = {
+    ids: arrayLiteral(ids),
+    roles: arrayLiteral(messages.map((m) => m.role)),
+    contents: arrayLiteral(messages.map((m) => m.content)),
+    clientIds: arrayLiteral(messages.map((m) => m.clientId ?? null)),
+    metadata: arrayLiteral(messages.map((m) => JSON.stringify(m.metadata ?? {}))),
+  };
   const [, rows] = await Promise.all([
     lockInOrder(tx, ids),
     queryRows<MessageRow & { duplicate: boolean; conversation_last_seq: number }>(
       tx,
       sql`
         with input as (
-          select * from json_to_recordset(${input}::json)
-            as i(conversation_id uuid, role varchar, content text, client_id varchar, metadata jsonb)
+          select * from unnest(${input.ids}::uuid[], ${input.roles}::varchar[], ${input.contents}::text[],
+                               ${input.clientIds}::varchar[], ${input.metadata}::jsonb[])
+            as i(conversation_id, role, content, client_id, metadata)
         ), existing as (
           select m.* from input i
           join conversation_messages m on m.conversation_id = i.conversation_id and m.client_id = i.client_id
@@ -346,26 +349,25 @@ export async function appendReplies(
 ): Promise<{ conversation: Conversation | undefined; stored: StoredMessage | undefined }[]> {
   const ids = replies.map((r) => r.conversationId);
   if (new Set(ids).size !== ids.length) throw new Error('appendReplies takes one reply per conversation');
-  const input = JSON.stringify(
-    replies.map((r) => ({
-      conversation_id: r.conversationId,
-      answers_id: r.answers.id,
-      answers_seq: r.answers.seq,
-      analysis: r.answeredMetadata,
-      role: r.role,
-      content: r.content,
-      metadata: r.metadata,
-    })),
-  );
+  const input = {
+    ids: arrayLiteral(ids),
+    answers: arrayLiteral(replies.map((r) => r.answers.id)),
+    answersSeq: arrayLiteral(replies.map((r) => r.answers.seq)),
+    analysis: arrayLiteral(replies.map((r) => JSON.stringify(r.answeredMetadata))),
+    roles: arrayLiteral(replies.map((r) => r.role)),
+    contents: arrayLiteral(replies.map((r) => r.content)),
+    metadata: arrayLiteral(replies.map((r) => JSON.stringify(r.metadata))),
+  };
   const [, rows] = await Promise.all([
     lockInOrder(tx, ids),
     queryRows<MessageRow & { conversation: ConversationRow | string }>(
       tx,
       sql`
         with input as (
-          select * from json_to_recordset(${input}::json)
-            as i(conversation_id uuid, answers_id uuid, answers_seq int, analysis jsonb, role varchar,
-                 content text, metadata jsonb)
+          select * from unnest(${input.ids}::uuid[], ${input.answers}::uuid[], ${input.answersSeq}::int[],
+                               ${input.analysis}::jsonb[], ${input.roles}::varchar[], ${input.contents}::text[],
+                               ${input.metadata}::jsonb[])
+            as i(conversation_id, answers_id, answers_seq, analysis, role, content, metadata)
         ), merged as (
           update conversation_messages m set metadata = m.metadata || i.analysis
           from input i where m.id = i.answers_id

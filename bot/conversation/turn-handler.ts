@@ -36,8 +36,8 @@ import {
   type StoredMessage,
 } from './conversation-store.ts';
 import { RecentMessages } from './recent-messages.ts';
-import { createTurnStateReader } from './turn-state.ts';
-import { createMessageAppender, createReplyAppender } from './turn-writes.ts';
+import { createTurnStateReader, type TurnState } from './turn-state.ts';
+import { createMessageIntake, createReplyAppender } from './turn-writes.ts';
 
 /** How many earlier messages the responder sees. */
 const HISTORY_LENGTH = 20;
@@ -118,15 +118,21 @@ export function createTurnHandler(deps: TurnHandlerDeps): TurnHandler {
   const intents = deps.intents ?? createIntentDetector({ db, log });
   const recent = new RecentMessages(RECENT_LENGTH);
   const readState = createTurnStateReader({ db, intents, recent, log });
-  const appendIncoming = createMessageAppender(db);
+  const intake = createMessageIntake({ db, intents, recent, log });
   const appendBotReply = createReplyAppender(db);
   // Answers of one conversation run one after another, in the order the messages arrived.
   const queues = new Map<string, Promise<void>>();
   const inFlight = new Set<Promise<void>>();
 
-  function schedule(input: IncomingMessage, message: StoredMessage): void {
-    const previous = queues.get(input.conversationId) ?? Promise.resolve();
-    const next = previous.then(() => answer(input, message));
+  /**
+   * Queues the answer to a message. The state read as the message was stored is used only when
+   * nothing else of the conversation is being answered: otherwise the answers before this one
+   * change it, and it is read again when this one's turn comes.
+   */
+  function schedule(input: IncomingMessage, message: StoredMessage, stored?: TurnState): void {
+    const previous = queues.get(input.conversationId);
+    const state = previous ? undefined : stored;
+    const next = (previous ?? Promise.resolve()).then(() => answer(input, message, state));
     const settled = next.catch((error: unknown) => {
       log.error({ err: error, conversationId: input.conversationId }, 'answering a message failed');
     });
@@ -144,9 +150,9 @@ export function createTurnHandler(deps: TurnHandlerDeps): TurnHandler {
    * besides the lead's when it changes: a turn's cost is counted in round trips to the database,
    * and batches spread them over many turns.
    */
-  async function answer(input: IncomingMessage, message: StoredMessage): Promise<void> {
+  async function answer(input: IncomingMessage, message: StoredMessage, read?: TurnState): Promise<void> {
     const { tenantId, conversationId } = input;
-    const state = await readState(tenantId, conversationId);
+    const state = read ?? (await readState(tenantId, conversationId));
     if (!state.conversation) return;
     // Another process may have answered this very message already (a redelivered message).
     if (state.recent.some((m) => m.seq > message.seq && isReplyTo(m, message))) return;
@@ -363,7 +369,7 @@ export function createTurnHandler(deps: TurnHandlerDeps): TurnHandler {
 
   async function store(input: IncomingMessage) {
     const write = async () => {
-      const result = await appendIncoming({
+      const { appended, state } = await intake({
         tenantId: input.tenantId,
         conversationId: input.conversationId,
         role: 'user',
@@ -371,7 +377,7 @@ export function createTurnHandler(deps: TurnHandlerDeps): TurnHandler {
         clientId: input.clientId ?? null,
         metadata: input.metadata ?? {},
       });
-      return { ...result, unanswered: result.lastSeq === result.message.seq };
+      return { ...appended, state, unanswered: appended.lastSeq === appended.message.seq };
     };
     try {
       const stored = await write();
@@ -386,10 +392,10 @@ export function createTurnHandler(deps: TurnHandlerDeps): TurnHandler {
 
   return {
     async receive(input) {
-      const { message, duplicate, unanswered } = await store(input);
+      const { message, duplicate, unanswered, state } = await store(input);
       if (!duplicate) {
         events.publish({ type: 'message', conversationId: input.conversationId, message });
-        schedule(input, message);
+        schedule(input, message, state);
       } else if (unanswered && !queues.has(input.conversationId)) {
         // The message was stored but its answer never was (a crash in between): answer it now.
         schedule(input, message);

@@ -9,27 +9,49 @@ import {
   type NewReply,
   type StoredMessage,
 } from './conversation-store.ts';
+import { loadTurnStates, type TurnState, type TurnStateDeps } from './turn-state.ts';
 
 export type AppendResult = Awaited<ReturnType<typeof appendMessages>>[number];
 
+/** A customer's message as stored, with the state its turn starts from (the conversation after it). */
+export interface Intake {
+  appended: AppendResult;
+  state: TurnState;
+}
+
 /**
  * Customers' messages stored in batches (see batched.ts): one transaction per tenant for all the
- * messages that arrived meanwhile, and a couple of statements for all of them (appendMessages),
- * or a couple per round when one conversation has several.
+ * messages that arrived meanwhile, a couple of statements for all of them (appendMessages), or a
+ * couple per round when one conversation has several; and, sent with them, the reads of the
+ * turns that will answer them, so that a turn costs no transaction of its own to start.
  */
-export function createMessageAppender(db: Db): (message: NewMessage) => Promise<AppendResult> {
+export function createMessageIntake(deps: TurnStateDeps): (message: NewMessage) => Promise<Intake> {
   return batched((messages: NewMessage[]) =>
     byGroup(
       messages,
       (message) => message.tenantId,
-      (tenantId, group) =>
-        withTenant(db, tenantId, (tx) =>
-          inRounds(
+      async (tenantId, group) => {
+        const ids = group.map((message) => message.conversationId);
+        const { appended, loaded } = await withTenant(deps.db, tenantId, async (tx) => {
+          const writing = inRounds(
             group,
             (message) => message.conversationId,
             (round) => appendMessages(tx, tenantId, round),
-          ),
-        ),
+          );
+          const stored = writing.then(
+            (results) =>
+              new Map(results.filter((r) => !r.duplicate).map((r) => [r.message.conversationId, r.message])),
+          );
+          const [appended, loaded] = await Promise.all([
+            writing,
+            loadTurnStates(deps, tx, tenantId, ids, stored),
+          ]);
+          return { appended, loaded };
+        });
+        // Cached only now that they are committed.
+        for (const [conversationId, messages] of loaded.read) deps.recent.set(conversationId, messages);
+        return appended.map((result, i) => ({ appended: result, state: loaded.states[i]! }));
+      },
     ),
   );
 }

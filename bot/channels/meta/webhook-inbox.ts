@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import { arrayLiteral } from '../../../migrations/array-literal.ts';
 import type { Db } from '../../../migrations/database.ts';
 import type { MetaPlatform } from './social-account-store.ts';
 
@@ -47,7 +48,7 @@ export function createWebhookInbox(
           for (const platform of new Set(batch.map((w) => w.platform))) {
             const mine = batch.filter((w) => w.platform === platform);
             await db.execute(
-              sql`select causette_webhook_ingest(${platform}, ${toTextArray(mine.map((w) => w.hash))}::text[], ${toTextArray(mine.map((w) => w.body))}::text[])`,
+              sql`select causette_webhook_ingest(${platform}, ${arrayLiteral(mine.map((w) => w.hash))}::text[], ${arrayLiteral(mine.map((w) => w.body))}::text[])`,
             );
           }
           for (const waiting of batch) waiting.done();
@@ -74,12 +75,4 @@ export function createWebhookInbox(
       });
     },
   };
-}
-
-/**
- * A Postgres array literal. Passing the array as one text parameter works the same with both
- * drivers (postgres.js and PGlite serialize JS arrays differently).
- */
-function toTextArray(values: string[]): string {
-  return `{${values.map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
 }
