@@ -1,8 +1,10 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../migrations/tenant-scope.ts';
 import { createFaqEntry } from '../faq/faq-store.ts';
 import { createKnowledgeTestbed, type KnowledgeTestbed } from '../test-knowledge.ts';
-import { createHybridRetriever } from './hybrid-retriever.ts';
+import { ChunkRowCache } from './chunk-row-cache.ts';
+import { type ChunkRow, createHybridRetriever } from './hybrid-retriever.ts';
 import { LexicalIndexCache } from './lexical-index-cache.ts';
 
 let testbed: KnowledgeTestbed;
@@ -105,5 +107,37 @@ describe('hybrid retrieval in batches', () => {
     // A failed embedding leaves the lexical side to answer, for that question only.
     expect(broken[0]?.content).toContain('livraison');
     expect(fine[0]?.content).toContain('25 €');
+  });
+
+  it('reads a cached passage again once the knowledge changed, and never serves a deleted one', async () => {
+    const chunkRows = new ChunkRowCache<ChunkRow>();
+    const retriever = createHybridRetriever({
+      db: testbed.db,
+      embedder: testbed.deps.embedder,
+      vectors: testbed.deps.vectors,
+      chunkRows,
+    });
+    const ask = () => retriever.retrieve(shop, 'Vendez-vous des cartes cadeaux ?', { lang: 'fr', limit: 1 });
+    const [first] = await ask();
+    expect(first?.content).toContain('25 €');
+    expect(chunkRows.size).toBeGreaterThan(0);
+    expect((await ask())[0]).toEqual(first);
+
+    await withTenant(testbed.db, shop, (tx) =>
+      tx.execute(
+        sql`update knowledge_chunks set content = replace(content, '25 €', '30 €') where id = ${first!.chunkId}`,
+      ),
+    );
+    const [rewritten] = await ask();
+    expect(rewritten?.chunkId).toBe(first!.chunkId);
+    expect(rewritten?.content).toContain('30 €');
+
+    await withTenant(testbed.db, shop, (tx) =>
+      tx.execute(sql`delete from knowledge_chunks where id = ${first!.chunkId}`),
+    );
+    expect((await ask()).map((hit) => hit.chunkId)).not.toContain(first!.chunkId);
+    // The rival's questions never reach the shop's cached passages.
+    const rivals = await retriever.retrieve(rival, 'livraison', { lang: 'fr', limit: 5 });
+    expect(rivals.every((hit) => hit.content.includes('concurrent'))).toBe(true);
   });
 });

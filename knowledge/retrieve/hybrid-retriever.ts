@@ -7,6 +7,7 @@ import type { KnowledgeLogger } from '../knowledge-logger.ts';
 import type { Language } from '../text/detect-language.ts';
 import type { VectorMatch, VectorStore } from '../vector/vector-store.ts';
 import { type AnalyzedWord, analyzeQueries, correctedWords } from './analyze-query.ts';
+import { ChunkRowCache } from './chunk-row-cache.ts';
 import { citationOf } from './citation.ts';
 import { fuseRankings } from './fuse-rankings.ts';
 import type { LexicalIndex } from './lexical-index.ts';
@@ -65,6 +66,8 @@ export interface HybridRetrieverOptions {
   lexicalIndexes?: LexicalIndexCache;
   /** Words already analysed, shared likewise. */
   words?: WordAnalysisCache;
+  /** Chunks already read back as hits, shared likewise. */
+  chunkRows?: ChunkRowCache<ChunkRow>;
   threshold?: number;
   log?: KnowledgeLogger;
   tuning?: Partial<RetrievalTuning>;
@@ -125,6 +128,7 @@ export function createHybridRetriever(options: HybridRetrieverOptions): Retrieve
 } {
   const cache = options.lexicalIndexes ?? new LexicalIndexCache();
   const wordCache = options.words ?? new WordAnalysisCache();
+  const rowCache = options.chunkRows ?? new ChunkRowCache<ChunkRow>();
   const threshold = options.threshold ?? DEFAULT_RELEVANCE_THRESHOLD;
   const tuning = { ...DEFAULT_TUNING, ...options.tuning };
   const { embedder, vectors } = options;
@@ -239,17 +243,30 @@ export function createHybridRetriever(options: HybridRetrieverOptions): Retrieve
             wanted.set(i, batch);
           }
           if (wanted.size === 0) break;
-          const ids = [...new Set([...wanted.values()].flatMap((batch) => batch.map((entry) => entry.id)))];
-          const rows = await queryRows<ChunkRow>(
-            tx,
-            // Joined to the ids rather than filtered by "id = any(…)": each id is then one probe of
-            // the primary key, where the filter lets the planner combine it with the tenant index
-            // and read the whole tenant's entries of it (a cost that grows with the knowledge).
-            sql`select k.id, k.source_type, k.source_id, k.title, k.content, k.lang, k.metadata
-              from unnest(${`{${ids.join(',')}}`}::uuid[]) as wanted(id)
-              join knowledge_chunks k on k.id = wanted.id`,
-          );
-          const rowById = new Map(rows.map((row) => [row.id, row]));
+          const revision = analysis.revision;
+          const rowById = new Map<string, ChunkRow>();
+          const ids: string[] = [];
+          for (const entry of [...wanted.values()].flat()) {
+            if (rowById.has(entry.id) || ids.includes(entry.id)) continue;
+            const known = rowCache.get(tenantId, revision, entry.id);
+            if (known) rowById.set(entry.id, known);
+            else ids.push(entry.id);
+          }
+          if (ids.length > 0) {
+            const rows = await queryRows<ChunkRow>(
+              tx,
+              // Joined to the ids rather than filtered by "id = any(…)": each id is then one probe
+              // of the primary key, where the filter lets the planner combine it with the tenant
+              // index and read the whole tenant's entries of it (a cost that grows with the knowledge).
+              sql`select k.id, k.source_type, k.source_id, k.title, k.content, k.lang, k.metadata
+                from unnest(${`{${ids.join(',')}}`}::uuid[]) as wanted(id)
+                join knowledge_chunks k on k.id = wanted.id`,
+            );
+            for (const row of rows) {
+              rowById.set(row.id, row);
+              rowCache.set(tenantId, revision, row.id, row);
+            }
+          }
           for (const [i, batch] of wanted) {
             for (const entry of batch) {
               const row = rowById.get(entry.id);
@@ -399,7 +416,8 @@ interface RankedEntry {
   rank: number;
 }
 
-interface ChunkRow extends Record<string, unknown> {
+/** A chunk as read back for a hit. */
+export interface ChunkRow extends Record<string, unknown> {
   id: string;
   source_type: string;
   source_id: string | null;
