@@ -1,3 +1,5 @@
+import { LruMap } from './lru-map.ts';
+
 /**
  * Chunks already read back for a hit, so that the passages a tenant's questions keep landing on
  * are not read again for every question. An entry holds only at the tenant's knowledge revision it
@@ -7,30 +9,23 @@
  * from that tenant's own transaction. Only memory bounds the cache, least recently used out.
  */
 export class ChunkRowCache<Row> {
-  private readonly rows = new Map<string, { revision: number; row: Row }>();
+  private readonly rows: LruMap<string, { revision: number; row: Row }>;
 
-  constructor(private readonly maxRows = 20_000) {}
+  constructor(maxRows = 20_000) {
+    this.rows = new LruMap(maxRows);
+  }
 
   get(tenantId: string, revision: number, chunkId: string): Row | undefined {
     const key = `${tenantId}:${chunkId}`;
     const entry = this.rows.get(key);
-    if (!entry) return undefined;
+    if (entry === undefined) return undefined;
+    if (entry.revision === revision) return entry.row;
     this.rows.delete(key);
-    if (entry.revision !== revision) return undefined;
-    // Most recently used last: a Map keeps insertion order.
-    this.rows.set(key, entry);
-    return entry.row;
+    return undefined;
   }
 
   set(tenantId: string, revision: number, chunkId: string, row: Row): void {
-    const key = `${tenantId}:${chunkId}`;
-    this.rows.delete(key);
-    this.rows.set(key, { revision, row });
-    while (this.rows.size > this.maxRows) {
-      const oldest = this.rows.keys().next();
-      if (oldest.done) break;
-      this.rows.delete(oldest.value);
-    }
+    this.rows.set(`${tenantId}:${chunkId}`, { revision, row });
   }
 
   get size(): number {

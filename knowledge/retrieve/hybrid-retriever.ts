@@ -245,14 +245,15 @@ export function createHybridRetriever(options: HybridRetrieverOptions): Retrieve
           if (wanted.size === 0) break;
           const revision = analysis.revision;
           const rowById = new Map<string, ChunkRow>();
-          const ids: string[] = [];
+          const missing = new Set<string>();
           for (const entry of [...wanted.values()].flat()) {
-            if (rowById.has(entry.id) || ids.includes(entry.id)) continue;
+            if (rowById.has(entry.id) || missing.has(entry.id)) continue;
             const known = rowCache.get(tenantId, revision, entry.id);
             if (known) rowById.set(entry.id, known);
-            else ids.push(entry.id);
+            else missing.add(entry.id);
           }
-          if (ids.length > 0) {
+          if (missing.size > 0) {
+            const ids = [...missing];
             const rows = await queryRows<ChunkRow>(
               tx,
               // Joined to the ids rather than filtered by "id = any(…)": each id is then one probe

@@ -1,3 +1,5 @@
+import { LruMap } from './lru-map.ts';
+
 /** How Postgres's text search configurations read one word (see analyze-query.ts). */
 export interface WordAnalysis {
   /** A stop word of causette_fr / causette_en: it has no lexeme there. */
@@ -13,27 +15,18 @@ export interface WordAnalysis {
  * never changes while the process runs; only memory bounds the cache, least recently used out.
  */
 export class WordAnalysisCache {
-  private readonly words = new Map<string, WordAnalysis>();
+  private readonly words: LruMap<string, WordAnalysis>;
 
-  constructor(private readonly maxWords = 200_000) {}
+  constructor(maxWords = 200_000) {
+    this.words = new LruMap(maxWords);
+  }
 
   get(word: string): WordAnalysis | undefined {
-    const known = this.words.get(word);
-    if (known) {
-      // Most recently used last: a Map keeps insertion order.
-      this.words.delete(word);
-      this.words.set(word, known);
-    }
-    return known;
+    return this.words.get(word);
   }
 
   set(word: string, analysis: WordAnalysis): void {
-    this.words.delete(word);
     this.words.set(word, analysis);
-    if (this.words.size > this.maxWords) {
-      const oldest = this.words.keys().next();
-      if (!oldest.done) this.words.delete(oldest.value);
-    }
   }
 
   get size(): number {
