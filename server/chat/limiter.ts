@@ -6,6 +6,14 @@ export class BusyError extends Error {
 }
 
 /**
+ * Every job starts on a later turn of the event loop, at most `concurrency` of them per turn.
+ * Embedded Postgres answers within this thread, so a job started at once from a socket's data
+ * callback runs to its end there: a storm of 5,000 hellos was then all done inside one turn, and
+ * no timer (heartbeats, deadlines, retries) fired for 15 s.
+ */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
  * Runs at most `concurrency` jobs at once, in arrival order, and refuses new ones beyond
  * `maxQueued` waiting. It keeps a burst of new sockets (a reconnect storm) from taking every
  * database connection the sockets already chatting need.
@@ -25,13 +33,15 @@ export class Limiter {
       await new Promise<void>((resolve) => this.queue.push(resolve));
     } else {
       this.running++;
+      await nextTurn();
     }
     try {
       return await job();
     } finally {
       const next = this.queue.shift();
-      // The slot passes straight to the next job, so `running` never drops under the queue.
-      if (next) next();
+      // The slot passes straight to the next job, on a later turn, so `running` never drops under
+      // the queue.
+      if (next) setImmediate(next);
       else this.running--;
     }
   }

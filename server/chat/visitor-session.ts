@@ -190,6 +190,8 @@ export class VisitorSession {
       // All of a hello's database work waits its turn, so a storm of them cannot starve the
       // visitors already chatting of database connections.
       await this.deps.hellos.run(async () => {
+        // A visitor who left while waiting (a storm's sockets often do) costs the database nothing.
+        if (this.closed) return;
         const conversation = await withTenant(this.deps.db, this.tenant.id, async (tx) => {
           const opened = await openVisitorConversation(
             tx,
