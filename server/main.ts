@@ -121,6 +121,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       ...(options.responder ? { responder: options.responder } : {}),
     });
     const turns = bot.turns;
+    await bot.intents.warm();
     stopBot = async () => {
       await bot.notifier.stop();
       await llm?.stop();

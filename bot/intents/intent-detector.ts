@@ -1,12 +1,20 @@
+import { createHash } from 'node:crypto';
+import { LruMap } from '../../knowledge/retrieve/lru-map.ts';
 import type { Db, Tx } from '../../migrations/database.ts';
 import { withTenant } from '../../migrations/tenant-scope.ts';
 import type { Logger } from '../logger.ts';
-import { type IntentClassifier, OUT_OF_SCOPE, trainIntentClassifier } from './intent-classifier.ts';
+import {
+  type IntentClassifier,
+  type IntentExample,
+  OUT_OF_SCOPE,
+  trainIntentClassifier,
+} from './intent-classifier.ts';
 import {
   intentsFingerprint,
   listTenantIntents,
   type TenantIntent,
   trainingExamples,
+  untouchedTenantIntents,
 } from './intent-store.ts';
 
 export interface DetectedIntent {
@@ -34,6 +42,12 @@ export interface IntentDetector {
   model(tenantId: string, tx: Tx): Promise<IntentModel>;
   /** The tenant's classifier, trained on its current intents (admin "try it" and tests). */
   classifierFor(tenantId: string): Promise<IntentClassifier>;
+  /**
+   * Trains the classifier of the intents every tenant starts with, before the server takes
+   * traffic: training takes the thread for about half a second, which the first message after a
+   * start (and every acknowledgement waiting behind it) would otherwise pay. Resolves to that model.
+   */
+  warm(): Promise<IntentClassifier>;
 }
 
 export interface IntentDetectorDeps {
@@ -41,7 +55,7 @@ export interface IntentDetectorDeps {
   log: Logger;
   /** With an LLM configured: classification through it, the offline model when it fails. */
   llm?: LlmIntentClassifier;
-  /** How many tenants' models stay in memory. */
+  /** How many tenants' intents, and how many distinct trained models, stay in memory. */
   cacheSize?: number;
 }
 
@@ -62,6 +76,21 @@ interface Cached {
  */
 export function createIntentDetector({ db, log, llm, cacheSize = 500 }: IntentDetectorDeps): IntentDetector {
   const cache = new Map<string, Cached>();
+  // Keyed by the training data itself: tenants whose intents are the same (most keep the
+  // built-in ones) share one model, trained once, and hold its megabytes once.
+  const models = new LruMap<string, Promise<IntentClassifier>>(cacheSize);
+
+  function modelFor(examples: readonly IntentExample[]): Promise<IntentClassifier> {
+    const key = createHash('sha256').update(JSON.stringify(examples)).digest('base64');
+    let model = models.get(key);
+    if (!model) {
+      model = Promise.resolve().then(() => trainIntentClassifier(examples));
+      // A failed training is not kept: the next message tries again.
+      model.catch(() => models.delete(key));
+      models.set(key, model);
+    }
+    return model;
+  }
 
   async function current(tenantId: string, tx?: Tx): Promise<Cached> {
     const fingerprint = tx
@@ -80,7 +109,7 @@ export function createIntentDetector({ db, log, llm, cacheSize = 500 }: IntentDe
     const entry: Cached = {
       fingerprint,
       intents,
-      classifier: Promise.resolve().then(() => trainIntentClassifier(trainingExamples(intents))),
+      classifier: modelFor(trainingExamples(intents)),
     };
     cache.delete(tenantId);
     cache.set(tenantId, entry);
@@ -89,6 +118,9 @@ export function createIntentDetector({ db, log, llm, cacheSize = 500 }: IntentDe
   }
 
   return {
+    warm() {
+      return modelFor(trainingExamples(untouchedTenantIntents()));
+    },
     async classifierFor(tenantId) {
       return (await current(tenantId)).classifier;
     },

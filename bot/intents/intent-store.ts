@@ -32,7 +32,15 @@ const BUILTIN: ReadonlySet<string> = new Set(BUILTIN_INTENT_NAMES);
 
 /** Every intent of the tenant: the built-in ones first, in their usual order, then its own. */
 export async function listTenantIntents(tx: Tx): Promise<TenantIntent[]> {
-  const rows = await tx.select().from(intents).orderBy(intents.name);
+  return tenantIntentsOf(await tx.select().from(intents).orderBy(intents.name));
+}
+
+/** The intents of a tenant that changed none of them, as every new tenant starts. */
+export function untouchedTenantIntents(): TenantIntent[] {
+  return tenantIntentsOf([]);
+}
+
+function tenantIntentsOf(rows: (typeof intents.$inferSelect)[]): TenantIntent[] {
   const byName = new Map(rows.map((row) => [row.name, row]));
   const builtins = DEFAULT_INTENTS.map((definition): TenantIntent => {
     const row = byName.get(definition.name);
