@@ -415,3 +415,41 @@ describe('several server processes', () => {
     }
   });
 });
+
+describe('while webhooks are arriving', () => {
+  it('sends one part at a time, leaving the CPU to acknowledgements, and many at once in the lulls', async () => {
+    let arriving = true;
+    const shop = kit.shop;
+    await kit.close();
+    kit = await startMetaTestKit(testDb.database, {
+      responder: scripted,
+      secret: 'x'.repeat(64),
+      connect: false,
+      reuseTenant: shop,
+      underPressure: () => arriving,
+    });
+    const burst = async (prefix: string) => {
+      const ids = Array.from({ length: 6 }, (_, i) => `wamid.${prefix}${i}`);
+      // Slow answers from Meta, so that parts sent together overlap.
+      kit.graph.failNext(...ids.flatMap(() => [{ slowMs: 100 }, { slowMs: 100 }]));
+      for (const [i, id] of ids.entries()) {
+        const delivery = whatsappTextPayload(
+          kit.clock,
+          id,
+          'How long does delivery take?',
+          `3362000${prefix.length}0${i}`,
+        );
+        expect((await kit.post('whatsapp', delivery)).status).toBe(200);
+      }
+      kit.graph.mostInFlight = 0;
+      await kit.server.meta.drain();
+      return kit.graph.mostInFlight;
+    };
+    expect(await burst('B')).toBe(1);
+    expect(kit.graph.sends()).toHaveLength(6);
+    arriving = false;
+    expect(await burst('LULL')).toBeGreaterThan(1);
+    expect(kit.graph.sends()).toHaveLength(12);
+    expect(kit.graph.readReceipts()).toHaveLength(12);
+  });
+});

@@ -61,10 +61,13 @@ export async function startMetaTestKit(
     connect?: boolean;
     /** A second app on the same database: reuse the first one's tenant instead of creating it. */
     reuseTenant?: { id: string };
+    /** Overrides whether webhooks count as arriving (processing and sending then narrow to one). */
+    underPressure?: () => boolean;
   } = {},
 ): Promise<MetaTestKit> {
   const graph = options.graph ?? (await GraphStandIn.start());
   const clock = options.clock ?? new TestClock();
+  const pressure = options.underPressure ? { underPressure: options.underPressure } : {};
   const server = await startTestApp(database, {
     meta: { graphUrl: graph.url, instagramGraphUrl: graph.url, ...options.meta },
     ...(options.responder ? { responder: options.responder } : {}),
@@ -72,7 +75,10 @@ export async function startMetaTestKit(
     ...(options.secret ? { secret: options.secret } : {}),
     now: clock.now,
     // Background timers stay out of the way: tests drive the work with meta.drain().
-    metaOverrides: { processor: { pollMs: 3_600_000 }, sender: { pollMs: 3_600_000, random: () => 0.5 } },
+    metaOverrides: {
+      processor: { pollMs: 3_600_000, ...pressure },
+      sender: { pollMs: 3_600_000, random: () => 0.5, ...pressure },
+    },
   });
   const secrets = { ...TEST_META_CONFIG, ...options.meta };
   const db = database.db;

@@ -48,6 +48,9 @@ export class GraphStandIn {
   private readonly hanging = new Set<ServerResponse>();
   /** Profiles returned by GET /<user id>. */
   readonly profiles = new Map<string, Record<string, unknown>>();
+  private inFlight = 0;
+  /** The most calls that were being answered at once. */
+  mostInFlight = 0;
 
   private constructor(
     private readonly server: Server,
@@ -109,6 +112,8 @@ export class GraphStandIn {
   }
 
   private handle(request: IncomingMessage, response: ServerResponse) {
+    this.mostInFlight = Math.max(this.mostInFlight, ++this.inFlight);
+    response.once('close', () => this.inFlight--);
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {

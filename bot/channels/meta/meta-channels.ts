@@ -70,6 +70,8 @@ const DELIVERY_RETENTION_MS = 8 * 24 * 60 * 60_000;
  */
 export function createMetaChannels(deps: MetaChannelsDeps): MetaChannels {
   const limiters = createSendLimiters(deps.limits);
+  let processor: ReturnType<typeof createWebhookProcessor> | undefined;
+  const inbox = createWebhookInbox(deps.ingestDb ?? deps.db, { onStored: () => processor?.kick() });
   const sender = createOutboxSender({
     db: deps.db,
     graph: deps.graph,
@@ -77,6 +79,7 @@ export function createMetaChannels(deps: MetaChannelsDeps): MetaChannels {
     limiters,
     log: deps.log,
     now: deps.now,
+    underPressure: () => inbox.busy(),
     ...deps.sender,
   });
   const outbox = createMetaOutbox({ now: deps.now, onQueued: () => sender.kick() });
@@ -87,8 +90,6 @@ export function createMetaChannels(deps: MetaChannelsDeps): MetaChannels {
     log: deps.log,
     now: deps.now,
   });
-  let processor: ReturnType<typeof createWebhookProcessor> | undefined;
-  const inbox = createWebhookInbox(deps.ingestDb ?? deps.db, { onStored: () => processor?.kick() });
   let turns: TurnHandler | undefined;
   let timers: NodeJS.Timeout[] = [];
   const recovered = new Set<string>();

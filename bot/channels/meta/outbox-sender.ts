@@ -32,6 +32,11 @@ export interface OutboxSenderDeps {
   leaseSeconds?: number;
   pollMs?: number;
   maxAttempts?: number;
+  /**
+   * True while webhooks are arriving: parts are then sent one at a time, leaving the CPU to the
+   * acknowledgements Meta is waiting for, and the rest of a batch goes out in the lulls.
+   */
+  underPressure?: () => boolean;
 }
 
 export interface OutboxSender {
@@ -400,10 +405,25 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
             deps.log.error({ err: error, partId: claimed.id }, 'outbox part could not be processed');
           });
         // Read receipts (and their typing indicator) first, so that they precede the answer.
-        await Promise.all(batch.filter((c) => c.readReceipt).map(send));
-        await Promise.all(batch.filter((c) => !c.readReceipt).map(send));
+        await sendAll(
+          batch.filter((c) => c.readReceipt),
+          send,
+        );
+        await sendAll(
+          batch.filter((c) => !c.readReceipt),
+          send,
+        );
       }
     } while (again);
+  }
+
+  /** All at once, or one at a time while webhooks arrive (checked again after each part). */
+  async function sendAll(parts: Claimed[], send: (claimed: Claimed) => Promise<void>): Promise<void> {
+    const queue = [...parts];
+    while (queue.length > 0) {
+      const wave = deps.underPressure?.() ? queue.splice(0, 1) : queue.splice(0);
+      await Promise.all(wave.map(send));
+    }
   }
 
   function run(): Promise<void> {
