@@ -32,12 +32,16 @@ export type Database =
 
 export type DatabaseOptions =
   | { driver: 'postgres'; url: string; maxConnections?: number }
-  /** dataDir undefined keeps the whole database in memory (tests). */
-  | { driver: 'pglite'; dataDir?: string };
+  /**
+   * dataDir undefined keeps the whole database in memory (tests); `snapshot` (an in-memory
+   * database only) starts it from a `dumpDataDir` archive instead of an empty cluster.
+   */
+  | { driver: 'pglite'; dataDir?: string; snapshot?: Blob };
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.driver === 'postgres') return openPostgres(options.url, options.maxConnections ?? 10);
-  return openPglite(options.dataDir);
+  if (options.snapshot && options.dataDir) throw new Error('a PGlite snapshot loads into memory only');
+  return openPglite(options.dataDir, options.snapshot);
 }
 
 /** Runs a raw query and returns its rows, hiding the two drivers' different result shapes. */
@@ -174,7 +178,7 @@ function pipelinedBegin(pool: postgres.Sql) {
   };
 }
 
-async function openPglite(dataDir: string | undefined): Promise<Database> {
+async function openPglite(dataDir: string | undefined, snapshot?: Blob): Promise<Database> {
   let lock: DataDirLock | undefined;
   let pgDataDir: string | undefined;
   if (dataDir) {
@@ -184,7 +188,11 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     pgDataDir = join(dataDir, 'pgdata');
   }
   try {
-    const client = await PGlite.create({ dataDir: pgDataDir, extensions: { vector, pg_trgm, unaccent } });
+    const client = await PGlite.create({
+      dataDir: pgDataDir,
+      extensions: { vector, pg_trgm, unaccent },
+      ...(snapshot ? { loadDataDir: snapshot } : {}),
+    });
     const db = drizzlePglite(client, { schema, casing: 'snake_case' });
     return {
       db: db as unknown as Db,
