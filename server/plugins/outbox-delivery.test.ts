@@ -417,8 +417,24 @@ describe('several server processes', () => {
 });
 
 describe('while webhooks are arriving', () => {
-  it('sends one part at a time, leaving the CPU to acknowledgements, and many at once in the lulls', async () => {
+  it('does the outbox’s database work one part at a time, and still sends in parallel to a slow Meta', async () => {
     let arriving = true;
+    // Counts the sender's transactions under way at once.
+    let open = 0;
+    let mostOpen = 0;
+    const counted = new Proxy(testDb.database.db, {
+      get(target, property, receiver) {
+        if (property !== 'transaction') return Reflect.get(target, property, receiver);
+        return async (...args: Parameters<typeof target.transaction>) => {
+          mostOpen = Math.max(mostOpen, ++open);
+          try {
+            return await target.transaction(...args);
+          } finally {
+            open--;
+          }
+        };
+      },
+    });
     const shop = kit.shop;
     await kit.close();
     kit = await startMetaTestKit(testDb.database, {
@@ -427,28 +443,36 @@ describe('while webhooks are arriving', () => {
       connect: false,
       reuseTenant: shop,
       underPressure: () => arriving,
+      senderDb: counted,
     });
     const burst = async (prefix: string) => {
       const ids = Array.from({ length: 6 }, (_, i) => `wamid.${prefix}${i}`);
-      // Slow answers from Meta, so that parts sent together overlap.
-      kit.graph.failNext(...ids.flatMap(() => [{ slowMs: 100 }, { slowMs: 100 }]));
+      // Meta answers each call in 150 ms: sent one after another, six answers would take 900 ms.
+      kit.graph.failNext(...ids.flatMap(() => [{ slowMs: 150 }, { slowMs: 150 }]));
       for (const [i, id] of ids.entries()) {
-        const delivery = whatsappTextPayload(
-          kit.clock,
-          id,
-          'How long does delivery take?',
-          `3362000${prefix.length}0${i}`,
-        );
-        expect((await kit.post('whatsapp', delivery)).status).toBe(200);
+        const from = `3362000${prefix.length}0${i}`;
+        expect(
+          (
+            await kit.post(
+              'whatsapp',
+              whatsappTextPayload(kit.clock, id, 'How long does delivery take?', from),
+            )
+          ).status,
+        ).toBe(200);
       }
       kit.graph.mostInFlight = 0;
+      mostOpen = 0;
       await kit.server.meta.drain();
-      return kit.graph.mostInFlight;
+      return { meta: kit.graph.mostInFlight, database: mostOpen };
     };
-    expect(await burst('B')).toBe(1);
+    const pressed = await burst('B');
+    expect(pressed.database).toBe(1);
+    expect(pressed.meta).toBeGreaterThan(1);
     expect(kit.graph.sends()).toHaveLength(6);
     arriving = false;
-    expect(await burst('LULL')).toBeGreaterThan(1);
+    const lull = await burst('LULL');
+    expect(lull.database).toBeGreaterThan(1);
+    expect(lull.meta).toBeGreaterThan(1);
     expect(kit.graph.sends()).toHaveLength(12);
     expect(kit.graph.readReceipts()).toHaveLength(12);
   });

@@ -7,7 +7,7 @@ import { connectAccount, type MetaPlatform } from '../../bot/channels/meta/socia
 import type { Logger } from '../../bot/logger.ts';
 import type { Responder } from '../../bot/responder.ts';
 import { createTenant } from '../../bot/tenants/tenant-store.ts';
-import type { Database } from '../../migrations/database.ts';
+import type { Database, Db } from '../../migrations/database.ts';
 import { withTenant } from '../../migrations/tenant-scope.ts';
 import type { MetaConfig } from '../config.ts';
 import { startTestApp, TEST_META_CONFIG, type TestApp } from '../test-app.ts';
@@ -63,6 +63,8 @@ export async function startMetaTestKit(
     reuseTenant?: { id: string };
     /** Overrides whether webhooks count as arriving (processing and sending then narrow to one). */
     underPressure?: () => boolean;
+    /** The database handle the outbox sender uses (to observe its transactions). */
+    senderDb?: Db;
   } = {},
 ): Promise<MetaTestKit> {
   const graph = options.graph ?? (await GraphStandIn.start());
@@ -77,7 +79,12 @@ export async function startMetaTestKit(
     // Background timers stay out of the way: tests drive the work with meta.drain().
     metaOverrides: {
       processor: { pollMs: 3_600_000, ...pressure },
-      sender: { pollMs: 3_600_000, random: () => 0.5, ...pressure },
+      sender: {
+        pollMs: 3_600_000,
+        random: () => 0.5,
+        ...pressure,
+        ...(options.senderDb ? { db: options.senderDb } : {}),
+      },
     },
   });
   const secrets = { ...TEST_META_CONFIG, ...options.meta };

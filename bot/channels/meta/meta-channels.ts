@@ -31,10 +31,16 @@ export interface MetaChannelsDeps {
   graph: GraphClient;
   limits: SendLimits;
   processor?: Partial<
-    Pick<WebhookProcessorDeps, 'batchSize' | 'concurrency' | 'leaseSeconds' | 'pollMs' | 'maxAttempts'>
+    Pick<
+      WebhookProcessorDeps,
+      'batchSize' | 'concurrency' | 'leaseSeconds' | 'pollMs' | 'maxAttempts' | 'underPressure'
+    >
   >;
   sender?: Partial<
-    Pick<OutboxSenderDeps, 'batchSize' | 'leaseSeconds' | 'pollMs' | 'maxAttempts' | 'random'>
+    Pick<
+      OutboxSenderDeps,
+      'db' | 'batchSize' | 'leaseSeconds' | 'pollMs' | 'maxAttempts' | 'random' | 'underPressure'
+    >
   >;
   /** How often to look for customer messages whose answer was lost to a crash. */
   recoveryIntervalMs?: number;

@@ -33,8 +33,8 @@ export interface OutboxSenderDeps {
   pollMs?: number;
   maxAttempts?: number;
   /**
-   * True while webhooks are arriving: parts are then sent one at a time, leaving the CPU to the
-   * acknowledgements Meta is waiting for, and the rest of a batch goes out in the lulls.
+   * True while webhooks are arriving: the parts' database work then runs one part at a time,
+   * leaving the CPU to the acknowledgements Meta is waiting for (the sends still overlap).
    */
   underPressure?: () => boolean;
 }
@@ -161,10 +161,21 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
     return { action: 'send', part, account, contact, mode };
   }
 
+  // While webhooks arrive, the parts' database work (reading a part and its account, recording
+  // its result) runs one part at a time, leaving the CPU to the acknowledgements Meta is waiting
+  // for; the sends themselves still overlap, so Meta's answer time never limits the throughput.
+  let databaseTurn: Promise<unknown> = Promise.resolve();
+  function inTurn<T>(work: () => Promise<T>): Promise<T> {
+    if (!deps.underPressure?.()) return work();
+    const mine = databaseTurn.then(work);
+    databaseTurn = mine.catch(() => {});
+    return mine;
+  }
+
   async function sendOne(claimed: Claimed): Promise<void> {
     let prepared: Prepared;
     try {
-      prepared = await withTenant(deps.db, claimed.tenantId, (tx) => prepare(tx, claimed));
+      prepared = await inTurn(() => withTenant(deps.db, claimed.tenantId, (tx) => prepare(tx, claimed)));
     } catch (error) {
       if (error instanceof TokenDecryptError) {
         deps.log.error({ partId: claimed.id, reason: error.message }, 'cannot read the account token');
@@ -376,14 +387,16 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
 
   /** Re-reads the part under lock, then applies `change`: a webhook may have moved it meanwhile. */
   async function record(claimed: Claimed, change: (tx: Tx, part: OutboundPart) => Promise<unknown>) {
-    await withTenant(deps.db, claimed.tenantId, async (tx) => {
-      const [part] = await tx
-        .select()
-        .from(outboundMessages)
-        .where(eq(outboundMessages.id, claimed.id))
-        .for('update');
-      if (part) await change(tx, part);
-    });
+    await inTurn(() =>
+      withTenant(deps.db, claimed.tenantId, async (tx) => {
+        const [part] = await tx
+          .select()
+          .from(outboundMessages)
+          .where(eq(outboundMessages.id, claimed.id))
+          .for('update');
+        if (part) await change(tx, part);
+      }),
+    );
   }
 
   async function loop(): Promise<void> {
@@ -405,25 +418,10 @@ export function createOutboxSender(deps: OutboxSenderDeps): OutboxSender {
             deps.log.error({ err: error, partId: claimed.id }, 'outbox part could not be processed');
           });
         // Read receipts (and their typing indicator) first, so that they precede the answer.
-        await sendAll(
-          batch.filter((c) => c.readReceipt),
-          send,
-        );
-        await sendAll(
-          batch.filter((c) => !c.readReceipt),
-          send,
-        );
+        await Promise.all(batch.filter((c) => c.readReceipt).map(send));
+        await Promise.all(batch.filter((c) => !c.readReceipt).map(send));
       }
     } while (again);
-  }
-
-  /** All at once, or one at a time while webhooks arrive (checked again after each part). */
-  async function sendAll(parts: Claimed[], send: (claimed: Claimed) => Promise<void>): Promise<void> {
-    const queue = [...parts];
-    while (queue.length > 0) {
-      const wave = deps.underPressure?.() ? queue.splice(0, 1) : queue.splice(0);
-      await Promise.all(wave.map(send));
-    }
   }
 
   function run(): Promise<void> {
