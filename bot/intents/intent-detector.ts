@@ -86,7 +86,10 @@ export function createIntentDetector({ db, log, llm, cacheSize = 500 }: IntentDe
     if (!model) {
       model = Promise.resolve().then(() => trainIntentClassifier(examples));
       // A failed training is not kept: the next message tries again.
-      model.catch(() => models.delete(key));
+      const trained = model;
+      trained.catch(() => {
+        if (models.get(key) === trained) models.delete(key);
+      });
       models.set(key, model);
     }
     return model;
