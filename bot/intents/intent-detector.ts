@@ -75,23 +75,21 @@ interface Cached {
  * server process agrees without any invalidation messages.
  */
 export function createIntentDetector({ db, log, llm, cacheSize = 500 }: IntentDetectorDeps): IntentDetector {
-  const cache = new Map<string, Cached>();
+  const cache = new LruMap<string, Cached>(cacheSize);
   // Keyed by the training data itself: tenants whose intents are the same (most keep the
   // built-in ones) share one model, trained once, and hold its megabytes once.
   const models = new LruMap<string, Promise<IntentClassifier>>(cacheSize);
 
   function modelFor(examples: readonly IntentExample[]): Promise<IntentClassifier> {
     const key = createHash('sha256').update(JSON.stringify(examples)).digest('base64');
-    let model = models.get(key);
-    if (!model) {
-      model = Promise.resolve().then(() => trainIntentClassifier(examples));
-      // A failed training is not kept: the next message tries again.
-      const trained = model;
-      trained.catch(() => {
-        if (models.get(key) === trained) models.delete(key);
-      });
-      models.set(key, model);
-    }
+    const kept = models.get(key);
+    if (kept) return kept;
+    const model = Promise.resolve().then(() => trainIntentClassifier(examples));
+    // A failed training is not kept: the next message tries again.
+    model.catch(() => {
+      if (models.get(key) === model) models.delete(key);
+    });
+    models.set(key, model);
     return model;
   }
 
@@ -100,12 +98,7 @@ export function createIntentDetector({ db, log, llm, cacheSize = 500 }: IntentDe
       ? await intentsFingerprint(tx)
       : await withTenant(db, tenantId, (scoped) => intentsFingerprint(scoped));
     const cached = cache.get(tenantId);
-    if (cached && cached.fingerprint === fingerprint) {
-      // Re-inserting keeps the map in least-recently-used order.
-      cache.delete(tenantId);
-      cache.set(tenantId, cached);
-      return cached;
-    }
+    if (cached && cached.fingerprint === fingerprint) return cached;
     const intents = tx
       ? await listTenantIntents(tx)
       : await withTenant(db, tenantId, (scoped) => listTenantIntents(scoped));
@@ -114,9 +107,7 @@ export function createIntentDetector({ db, log, llm, cacheSize = 500 }: IntentDe
       intents,
       classifier: modelFor(trainingExamples(intents)),
     };
-    cache.delete(tenantId);
     cache.set(tenantId, entry);
-    while (cache.size > cacheSize) cache.delete(cache.keys().next().value!);
     return entry;
   }
 

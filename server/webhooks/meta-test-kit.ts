@@ -61,7 +61,7 @@ export async function startMetaTestKit(
     connect?: boolean;
     /** A second app on the same database: reuse the first one's tenant instead of creating it. */
     reuseTenant?: { id: string };
-    /** Overrides whether webhooks count as arriving (processing and sending then narrow to one). */
+    /** Overrides whether webhooks count as arriving (processing and the outbox's database work then go one at a time). */
     underPressure?: () => boolean;
     /** The database handle the outbox sender uses (to observe its transactions). */
     senderDb?: Db;
