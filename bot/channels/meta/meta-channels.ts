@@ -33,7 +33,15 @@ export interface MetaChannelsDeps {
   processor?: Partial<
     Pick<
       WebhookProcessorDeps,
-      'batchSize' | 'concurrency' | 'leaseSeconds' | 'pollMs' | 'maxAttempts' | 'underPressure'
+      | 'batchSize'
+      | 'concurrency'
+      | 'leaseSeconds'
+      | 'pollMs'
+      | 'maxAttempts'
+      | 'underPressure'
+      | 'surging'
+      | 'maxHoldBackMs'
+      | 'surgeBatchSize'
     >
   >;
   sender?: Partial<
@@ -165,6 +173,7 @@ export function createMetaChannels(deps: MetaChannelsDeps): MetaChannels {
         toIncoming: { whatsapp: whatsappToIncoming, instagram: instagramToIncoming },
         ownerOf,
         underPressure: () => inbox.busy(),
+        surging: () => inbox.surging(),
         apply: (owner, event) =>
           applyInbound(
             {

@@ -13,7 +13,15 @@ export interface WebhookInbox {
   store(platform: MetaPlatform, body: string): Promise<void>;
   /** Whether deliveries are arriving right now (one came within the last quarter second). */
   busy(): boolean;
+  /**
+   * Whether deliveries are arriving faster than `surgePerSecond` (over the current or the last
+   * quarter second): a burst that acknowledgements must be kept ahead of.
+   */
+  surging(): boolean;
 }
+
+/** The window over which arrivals are counted. */
+const ARRIVAL_WINDOW_MS = 250;
 
 /** More deliveries than this wait for the next commit. */
 const MAX_BATCH = 256;
@@ -25,7 +33,7 @@ const MAX_BATCH = 256;
  */
 export function createWebhookInbox(
   db: Db,
-  options: { onStored?: () => void; parallelCommits?: number } = {},
+  options: { onStored?: () => void; parallelCommits?: number; surgePerSecond?: number } = {},
 ): WebhookInbox {
   type Waiting = { platform: MetaPlatform; hash: string; body: string; done: (error?: unknown) => void };
   // Two commits may be in flight at once (the ingest pool has two connections): a delivery that
@@ -34,6 +42,22 @@ export function createWebhookInbox(
   let queue: Waiting[] = [];
   let flushing = 0;
   let lastArrival = 0;
+  const surgeCount = ((options.surgePerSecond ?? 200) * ARRIVAL_WINDOW_MS) / 1000;
+  let windowStart = Number.NEGATIVE_INFINITY;
+  let inWindow = 0;
+  let previousWindow = 0;
+
+  function noteArrival(now: number) {
+    const age = now - windowStart;
+    if (age >= ARRIVAL_WINDOW_MS) {
+      // A quiet window in between counts as a window with no arrivals.
+      previousWindow = age < 2 * ARRIVAL_WINDOW_MS ? inWindow : 0;
+      windowStart = now;
+      inWindow = 0;
+    }
+    inWindow++;
+    lastArrival = now;
+  }
 
   async function flush(): Promise<void> {
     flushing++;
@@ -64,10 +88,17 @@ export function createWebhookInbox(
 
   return {
     busy() {
-      return performance.now() - lastArrival < 250;
+      return performance.now() - lastArrival < ARRIVAL_WINDOW_MS;
+    },
+    surging() {
+      const now = performance.now();
+      if (now - lastArrival >= ARRIVAL_WINDOW_MS) return false;
+      // A window that ended less than a window ago is the last complete one.
+      const counted = now - windowStart < ARRIVAL_WINDOW_MS ? Math.max(inWindow, previousWindow) : inWindow;
+      return counted >= surgeCount;
     },
     store(platform, body) {
-      lastArrival = performance.now();
+      noteArrival(performance.now());
       const hash = createHash('sha256').update(body).digest('hex');
       return new Promise<void>((resolve, reject) => {
         queue.push({ platform, hash, body, done: (error) => (error ? reject(error) : resolve()) });

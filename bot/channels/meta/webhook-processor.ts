@@ -24,6 +24,15 @@ export interface WebhookProcessorDeps {
    * CPU to the acknowledgements Meta is waiting for, and catches up in the lulls.
    */
   underPressure?: () => boolean;
+  /**
+   * True during a burst of deliveries: processing then waits for the burst to pass, so every
+   * acknowledgement gets the CPU, but never longer than `maxHoldBackMs` between batches, and
+   * a batch started because the wait ran out is `surgeBatchSize` deliveries, so replies keep
+   * flowing through a burst that does not end.
+   */
+  surging?: () => boolean;
+  maxHoldBackMs?: number;
+  surgeBatchSize?: number;
   leaseSeconds?: number;
   pollMs?: number;
   maxAttempts?: number;
@@ -58,6 +67,10 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps): WebhookProce
   const leaseSeconds = deps.leaseSeconds ?? 120;
   const pollMs = deps.pollMs ?? 1000;
   const maxAttempts = deps.maxAttempts ?? 8;
+  const maxHoldBackMs = deps.maxHoldBackMs ?? 3000;
+  const surgeBatchSize = deps.surgeBatchSize ?? 5;
+  /** When the last batch was claimed (or processing started), on the performance clock. */
+  let lastBatchAt = performance.now();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let again = false;
@@ -65,11 +78,21 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps): WebhookProce
   /** How many items were handled so far, so that drain can tell whether it did anything. */
   let handled = 0;
 
-  async function claim(): Promise<Claimed[]> {
+  /** Waits while a burst lasts, for at most `maxHoldBackMs` after `since`; true if it ran out. */
+  async function waitOutSurge(since: number): Promise<boolean> {
+    while (deps.surging?.() && !stopped) {
+      const waited = performance.now() - since;
+      if (waited >= maxHoldBackMs) return true;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(25, maxHoldBackMs - waited)));
+    }
+    return false;
+  }
+
+  async function claim(size: number): Promise<Claimed[]> {
     const rows = await withoutTenant(deps.db, (tx) =>
       queryRows<{ id: string; platform: string; body: string; attempts: number }>(
         tx,
-        sql`select id, platform, body, attempts from causette_webhook_claim(${batchSize}, ${deps.now().toISOString()}::timestamptz, ${leaseSeconds})`,
+        sql`select id, platform, body, attempts from causette_webhook_claim(${size}, ${deps.now().toISOString()}::timestamptz, ${leaseSeconds})`,
       ),
     );
     return rows.map((r) => ({ id: r.id, platform: r.platform, body: r.body, attempts: r.attempts }));
@@ -83,7 +106,29 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps): WebhookProce
     );
   }
 
-  async function processBatch(batch: Claimed[]): Promise<void> {
+  /**
+   * A surge that begins while a batch is under way pauses it between customers, as between
+   * batches: otherwise a batch claimed just before a burst would hold the CPU through its first
+   * second. When the wait runs out, `surgeBatchSize` customers go through before the next one.
+   */
+  function surgeGate(forced: boolean): () => Promise<void> {
+    if (forced) return async () => {};
+    let since = performance.now();
+    let allowance = 0;
+    return async () => {
+      if (allowance > 0) {
+        allowance--;
+        return;
+      }
+      if (await waitOutSurge(since)) {
+        allowance = surgeBatchSize - 1;
+        since = performance.now();
+      }
+    };
+  }
+
+  /** `forced`: the batch was claimed because a surge outlasted the wait, and runs straight through. */
+  async function processBatch(batch: Claimed[], forced: boolean): Promise<void> {
     type Work = { delivery: Claimed; owner: AccountOwner; event: Exclude<InboundEvent, { kind: 'ignored' }> };
     const groups = new Map<string, Work[]>();
     const failures = new Map<string, unknown>();
@@ -138,8 +183,10 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps): WebhookProce
     }
     const queue = [...groups.values()];
     const width = deps.underPressure?.() ? 1 : concurrency;
+    const gate = surgeGate(forced);
     const workers = Array.from({ length: Math.min(width, queue.length) }, async () => {
       for (let work = queue.shift(); work; work = queue.shift()) {
+        await gate();
         for (const item of work) {
           if (failures.has(item.delivery.id)) continue;
           try {
@@ -180,15 +227,18 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps): WebhookProce
       again = false;
       for (;;) {
         let batch: Claimed[];
+        let forced: boolean;
         try {
-          batch = await claim();
+          forced = await waitOutSurge(lastBatchAt);
+          lastBatchAt = performance.now();
+          batch = await claim(forced ? surgeBatchSize : batchSize);
         } catch (error) {
           deps.log.error({ err: error }, 'cannot claim webhook deliveries');
           return;
         }
         if (batch.length === 0) break;
         handled += batch.length;
-        await processBatch(batch);
+        await processBatch(batch, forced);
       }
     } while (again);
   }
@@ -216,6 +266,7 @@ export function createWebhookProcessor(deps: WebhookProcessorDeps): WebhookProce
     start() {
       if (!stopped) return;
       stopped = false;
+      lastBatchAt = performance.now();
       schedule();
       void run();
     },
