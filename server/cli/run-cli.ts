@@ -1,22 +1,19 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createLlmServices } from '../../bot/agent/llm-services.ts';
-import { createGraphClient } from '../../bot/channels/meta/graph-client.ts';
 import { systemClock } from '../../bot/clock.ts';
 import { parseTopicDate } from '../../bot/topics/topic-date.ts';
 import { DataDirBusyError, lockHolder } from '../../migrations/data-dir-lock.ts';
-import { type Database, openDatabase } from '../../migrations/database.ts';
-import { runMigrations } from '../../migrations/migrate.ts';
+import type { Database } from '../../migrations/database.ts';
 import { deriveServerKeys, loadOrCreateSecret } from '../auth/server-secret.ts';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { sendControlCommand } from '../control/control-client.ts';
 import { controlSocketPath } from '../control/control-socket-path.ts';
-import { createKnowledge } from '../knowledge-setup.ts';
-import { startServer } from '../main.ts';
-import { createServerTokenCipher, graphOptionsOf } from '../meta-wiring.ts';
-import { type AdminCommand, AdminCommandError, runAdminCommand } from './admin-commands.ts';
+import type { AdminCommand } from './admin-commands.ts';
 import { createProgressView } from './progress-bar.ts';
 import { waitForShutdownSignal } from './shutdown-signal.ts';
+
+// The server, the database driver, the knowledge side and the LLM clients are imported by the
+// commands that use them: loading them all takes seconds, and `help` or a usage error should not.
 
 const USAGE = `Usage: causette <command>
 
@@ -113,6 +110,7 @@ function usage(problem: string): number {
 }
 
 async function start(config: Config): Promise<number> {
+  const { startServer } = await import('../main.ts');
   const server = await startServer(config);
   server.app.log.info(
     { url: server.url, database: server.database.driver },
@@ -126,6 +124,7 @@ async function start(config: Config): Promise<number> {
 
 async function migrate(config: Config): Promise<number> {
   const database = await open(config);
+  const { runMigrations } = await import('../../migrations/migrate.ts');
   try {
     await runMigrations(database);
     console.log('Migrations are up to date.');
@@ -166,12 +165,24 @@ async function adminAll(config: Config, commands: AdminCommand[]): Promise<Recor
         } finally {
           view.stop();
         }
-        if (!answer.ok) throw new AdminCommandError(answer.error);
+        if (!answer.ok) {
+          const { AdminCommandError } = await import('./admin-commands.ts');
+          throw new AdminCommandError(answer.error);
+        }
         results.push(answer.result);
       }
       return results;
     }
   }
+  const [{ runMigrations }, { createKnowledge }, { createLlmServices }, { runAdminCommand }, graph, meta] =
+    await Promise.all([
+      import('../../migrations/migrate.ts'),
+      import('../knowledge-setup.ts'),
+      import('../../bot/agent/llm-services.ts'),
+      import('./admin-commands.ts'),
+      import('../../bot/channels/meta/graph-client.ts'),
+      import('../meta-wiring.ts'),
+    ]);
   const database = await open(config);
   let llm: ReturnType<typeof createLlmServices> | undefined;
   const knowledge = createKnowledge({
@@ -197,8 +208,8 @@ async function adminAll(config: Config, commands: AdminCommand[]): Promise<Recor
     const context = {
       db: database.db,
       knowledge,
-      cipher: createServerTokenCipher(config.meta, deriveServerKeys(secret)),
-      graph: createGraphClient(graphOptionsOf(config.meta)),
+      cipher: meta.createServerTokenCipher(config.meta, deriveServerKeys(secret)),
+      graph: graph.createGraphClient(meta.graphOptionsOf(config.meta)),
       ...(llm ? { topicLabeler: llm.labelTopic } : {}),
     };
     for (const command of commands) {
@@ -474,7 +485,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /** The CLI prints its own messages; the knowledge side's logs are for servers. */
 const quietLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
-function open(config: Config): Promise<Database> {
+async function open(config: Config): Promise<Database> {
+  const { openDatabase } = await import('../../migrations/database.ts');
   return config.databaseUrl
     ? openDatabase({ driver: 'postgres', url: config.databaseUrl, maxConnections: 2 })
     : openDatabase({ driver: 'pglite', dataDir: config.dataDir });
