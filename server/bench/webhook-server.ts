@@ -4,6 +4,7 @@
  * a few WhatsApp numbers and an FAQ, then answers the parent's commands over IPC.
  */
 
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { connectAccount } from '../../bot/channels/meta/social-account-store.ts';
 import { createTenant } from '../../bot/tenants/tenant-store.ts';
 import { createFaqEntry } from '../../knowledge/faq/faq-store.ts';
@@ -38,8 +39,17 @@ await withTenant(server.database.db, tenantId, async (tx) => {
   }
 });
 
+// How long the server's thread kept callbacks waiting, since the parent last asked: tells a round
+// whose acknowledgements waited on this process from one whose waited on Postgres.
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+loopDelay.enable();
+
 process.on('message', (command: unknown) => {
-  if (command === 'drain') {
+  if (command === 'loop') {
+    const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+    process.send?.({ loop: { p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) } });
+    loopDelay.reset();
+  } else if (command === 'drain') {
     void server.meta.drain().then(() => process.send?.({ drained: true }));
   } else if (command === 'stop') {
     void server.close().then(() => process.exit(0));

@@ -7,14 +7,16 @@
  *     schedule whether or not earlier ones were answered);
  *   - deliveries/s with 64 requests in flight (closed loop).
  * The baseline's rounds run first, on an idle machine; the server's then run back to back, each
- * beside the processing of the deliveries acknowledged before it, as in production.
+ * beside the processing of the deliveries acknowledged before it, as in production. Each side is
+ * warmed up first (the server's warm-up deliveries processed to the end), as a server that has
+ * been up for a while is: the first deliveries after a start compile the code they run.
  * Every delivery is sent twice, the whole sequence shuffled. After the rounds the server's work
  * is drained and the replies counted: duplicates (more replies than messages for a customer) and
  * losses (a message not stored, or not answered). The last line is one JSON object.
  *
  * Env: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres; a scratch database is
  * created and dropped), BENCH_ROUNDS (3), BENCH_RATE (500), BENCH_RATE_SECONDS (2),
- * BENCH_THROUGHPUT_REQUESTS (1500), BENCH_PG_SOCKET (/var/run/postgresql: the servers reach that
+ * BENCH_THROUGHPUT_REQUESTS (1500), BENCH_WARMUP (500 requests at the rate, not counted), BENCH_PG_SOCKET (/var/run/postgresql: the servers reach that
  * Postgres through its Unix socket in this directory, libpq's ?host=; empty: over TCP).
  */
 import { type ChildProcess, fork } from 'node:child_process';
@@ -30,6 +32,7 @@ const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const RATE = Number(process.env['BENCH_RATE'] ?? 500);
 const RATE_SECONDS = Number(process.env['BENCH_RATE_SECONDS'] ?? 2);
 const THROUGHPUT_REQUESTS = Number(process.env['BENCH_THROUGHPUT_REQUESTS'] ?? 1500);
+const WARMUP = Number(process.env['BENCH_WARMUP'] ?? 500);
 const PG_SOCKET = process.env['BENCH_PG_SOCKET'] ?? '/var/run/postgresql';
 const IN_FLIGHT = 64;
 const APP_SECRET = 'bench-app-secret';
@@ -72,7 +75,7 @@ async function main() {
     children.push(server.child, baseline.child);
 
     const perRound = RATE * RATE_SECONDS + THROUGHPUT_REQUESTS;
-    const unique = buildDeliveries((perRound * ROUNDS) / 2);
+    const unique = buildDeliveries((WARMUP + perRound * ROUNDS) / 2);
     // Half the copies are byte-identical (Meta's retry); the other half carry the same message in
     // a differently serialized delivery, so that deduplication by message id is exercised too.
     const copies = unique.map((d, i) => (i % 2 === 0 ? d : reserialized(d)));
@@ -84,9 +87,16 @@ async function main() {
     // rounds, they measured the server's processing of the deliveries it had acknowledged, which
     // runs for minutes after them on the same cores.
     const rateCount = RATE * RATE_SECONDS;
+    // The warm-up requests come first in each sequence; the rounds' slices follow them.
+    const roundSlice = (of: Delivery[], round: number) =>
+      of.slice(WARMUP + round * perRound, WARMUP + (round + 1) * perRound);
+    const baseWarm = await openLoop(baseline.url, baselineSequence.slice(0, WARMUP), RATE);
+    log(
+      `baseline warm-up (not counted): p50 ${baseWarm.p50.toFixed(2)} ms p99 ${baseWarm.p99.toFixed(2)} ms`,
+    );
     const baseRounds: Pick<RoundResult, 'baseLatency' | 'baseThroughput'>[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      const baseSlice = baselineSequence.slice(round * perRound, (round + 1) * perRound);
+      const baseSlice = roundSlice(baselineSequence, round);
       const baseLatency = await openLoop(baseline.url, baseSlice.slice(0, rateCount), RATE);
       const baseThroughput = await closedLoop(baseline.url, baseSlice.slice(rateCount), IN_FLIGHT);
       baseRounds.push({ baseLatency, baseThroughput });
@@ -94,17 +104,25 @@ async function main() {
     const baselineExited = new Promise((resolve) => baseline.child.once('exit', resolve));
     baseline.child.send('stop');
     await baselineExited;
+    const warm = await openLoop(server.url, sequence.slice(0, WARMUP), RATE);
+    await command(server.child, 'drain', 'drained');
+    log(
+      `server warm-up (not counted): p50 ${warm.p50.toFixed(2)} ms p99 ${warm.p99.toFixed(2)} ms (errors ${warm.errors}), then processed`,
+    );
     const rounds: RoundResult[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      const slice = sequence.slice(round * perRound, (round + 1) * perRound);
+      const slice = roundSlice(sequence, round);
+      await ask(server.child, 'loop', 'loop');
       const latency = await openLoop(server.url, slice.slice(0, rateCount), RATE);
+      const loop = loopDelayOf(await ask(server.child, 'loop', 'loop'));
       const throughput = await closedLoop(server.url, slice.slice(rateCount), IN_FLIGHT);
       const { baseLatency, baseThroughput } = baseRounds[round]!;
       const result = { latency, baseLatency, throughput, baseThroughput };
       rounds.push(result);
       log(
         `round ${round + 1}: server ${throughput.perSecond.toFixed(0)}/s, ack p50 ${latency.p50.toFixed(2)} ms p99 ${latency.p99.toFixed(2)} ms (errors ${latency.errors + throughput.errors}); ` +
-          `baseline ${baseThroughput.perSecond.toFixed(0)}/s, p50 ${baseLatency.p50.toFixed(2)} ms p99 ${baseLatency.p99.toFixed(2)} ms`,
+          `baseline ${baseThroughput.perSecond.toFixed(0)}/s, p50 ${baseLatency.p50.toFixed(2)} ms p99 ${baseLatency.p99.toFixed(2)} ms; ` +
+          `server's event loop delay during the 500/s part: p99 ${loop.p99} ms, max ${loop.max} ms`,
       );
     }
 
@@ -126,7 +144,7 @@ async function main() {
       ack_p99_ms: round2(median(rounds.map((r) => r.latency.p99))),
       duplicates,
       lost,
-      errors: rounds.reduce((n, r) => n + r.latency.errors + r.throughput.errors, 0),
+      errors: warm.errors + rounds.reduce((n, r) => n + r.latency.errors + r.throughput.errors, 0),
       baseline_deliveries_per_s: Math.round(median(rounds.map((r) => r.baseThroughput.perSecond))),
       baseline_ack_p50_ms: round2(median(rounds.map((r) => r.baseLatency.p50))),
       baseline_ack_p99_ms: round2(median(rounds.map((r) => r.baseLatency.p99))),
@@ -137,6 +155,7 @@ async function main() {
       rounds: ROUNDS,
       rate_per_s: RATE,
       requests: sequence.length,
+      warmup_requests: WARMUP,
     };
     const running = children.filter((child) => child.exitCode === null);
     for (const child of running) child.send('stop');
@@ -351,6 +370,11 @@ function ask(child: ChildProcess, name: string, answer: string): Promise<unknown
     child.on('message', onMessage);
     child.send(name);
   });
+}
+
+function loopDelayOf(answer: unknown): { p99: number; max: number } {
+  const loop = Object(Reflect.get(Object(answer), 'loop'));
+  return { p99: Number(Reflect.get(loop, 'p99')), max: Number(Reflect.get(loop, 'max')) };
 }
 
 function shuffle<T>(items: T[]): T[] {
