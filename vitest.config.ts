@@ -7,6 +7,10 @@ export default defineConfig({
   test: {
     pool: 'forks',
     maxWorkers: 2,
+    // Test files share their worker processes instead of each starting a fresh one: evaluating
+    // the server's modules again for every file took about a third of the suite's time. Files
+    // share no state to leak: each opens its own database, and fake timers are put back.
+    isolate: false,
     // PGlite takes a few seconds to start on a small machine; each test file starts one.
     testTimeout: 60_000,
     hookTimeout: 120_000,
