@@ -123,8 +123,8 @@ async function start(config: Config): Promise<number> {
 }
 
 async function migrate(config: Config): Promise<number> {
-  const database = await open(config);
   const { runMigrations } = await import('../../migrations/migrate.ts');
+  const database = await open(config);
   try {
     await runMigrations(database);
     console.log('Migrations are up to date.');
