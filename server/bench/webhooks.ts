@@ -16,8 +16,9 @@
  *
  * Env: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres; a scratch database is
  * created and dropped), BENCH_ROUNDS (3), BENCH_RATE (500), BENCH_RATE_SECONDS (2),
- * BENCH_THROUGHPUT_REQUESTS (1500), BENCH_WARMUP (500 requests at the rate, not counted), BENCH_PG_SOCKET (/var/run/postgresql: the servers reach that
- * Postgres through its Unix socket in this directory, libpq's ?host=; empty: over TCP).
+ * BENCH_THROUGHPUT_REQUESTS (1500), BENCH_WARMUP (500 requests at the rate, not counted),
+ * BENCH_PG_SOCKET (/var/run/postgresql: the servers reach that Postgres through its Unix socket
+ * in this directory, libpq's ?host=; empty: over TCP).
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -75,6 +76,11 @@ async function main() {
     children.push(server.child, baseline.child);
 
     const perRound = RATE * RATE_SECONDS + THROUGHPUT_REQUESTS;
+    if ((WARMUP + perRound * ROUNDS) % 2 !== 0) {
+      throw new Error(
+        'every delivery is sent twice: the warm-up and the rounds need an even number of requests',
+      );
+    }
     const unique = buildDeliveries((WARMUP + perRound * ROUNDS) / 2);
     // Half the copies are byte-identical (Meta's retry); the other half carry the same message in
     // a differently serialized delivery, so that deduplication by message id is exercised too.
@@ -122,7 +128,7 @@ async function main() {
       log(
         `round ${round + 1}: server ${throughput.perSecond.toFixed(0)}/s, ack p50 ${latency.p50.toFixed(2)} ms p99 ${latency.p99.toFixed(2)} ms (errors ${latency.errors + throughput.errors}); ` +
           `baseline ${baseThroughput.perSecond.toFixed(0)}/s, p50 ${baseLatency.p50.toFixed(2)} ms p99 ${baseLatency.p99.toFixed(2)} ms; ` +
-          `server's event loop delay during the 500/s part: p99 ${loop.p99} ms, max ${loop.max} ms`,
+          `server's event loop delay during the ${RATE}/s part: p99 ${loop.p99} ms, max ${loop.max} ms`,
       );
     }
 
