@@ -40,7 +40,8 @@ await withTenant(server.database.db, tenantId, async (tx) => {
 });
 
 // How long the server's thread kept callbacks waiting, since the parent last asked: tells a round
-// whose acknowledgements waited on this process from one whose waited on Postgres.
+// whose acknowledgements waited on this process from one whose waited elsewhere (Postgres, the
+// shared cores).
 const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 loopDelay.enable();
 

@@ -76,12 +76,13 @@ async function main() {
     children.push(server.child, baseline.child);
 
     const perRound = RATE * RATE_SECONDS + THROUGHPUT_REQUESTS;
-    if ((WARMUP + perRound * ROUNDS) % 2 !== 0) {
+    const requests = WARMUP + perRound * ROUNDS;
+    if (requests % 2 !== 0) {
       throw new Error(
         'every delivery is sent twice: the warm-up and the rounds need an even number of requests',
       );
     }
-    const unique = buildDeliveries((WARMUP + perRound * ROUNDS) / 2);
+    const unique = buildDeliveries(requests / 2);
     // Half the copies are byte-identical (Meta's retry); the other half carry the same message in
     // a differently serialized delivery, so that deduplication by message id is exercised too.
     const copies = unique.map((d, i) => (i % 2 === 0 ? d : reserialized(d)));
