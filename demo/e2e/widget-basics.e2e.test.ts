@@ -52,7 +52,6 @@ function focused(page: Page): Promise<string> {
   });
 }
 
-/** A reply from a human operator, stored as another process would store it. */
 /** A human operator's reply in the page's visitor's conversation, stored as another process would. */
 async function operatorReply(page: Page, text: string) {
   const token: string = await page.evaluate(
@@ -202,6 +201,14 @@ describe('keyboard only', () => {
     await page.keyboard.press('Shift+Tab');
     await page.keyboard.press('Shift+Tab');
     expect(await focused(page)).not.toBe('page');
+    await page.keyboard.press('Escape');
+    await w.dialog.waitFor({ state: 'hidden' });
+    expect(await focused(page)).toBe('Ouvrir le chat');
+    // Escape also closes from the launcher itself, which the visitor may still be on.
+    await page.keyboard.press('Enter');
+    await w.dialog.waitFor();
+    await page.locator('causette-chat button[aria-haspopup="dialog"]').focus();
+    expect(await focused(page)).toBe('Fermer le chat');
     await page.keyboard.press('Escape');
     await w.dialog.waitFor({ state: 'hidden' });
     expect(await focused(page)).toBe('Ouvrir le chat');

@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { WireMessage } from '../../server/protocol/frames.ts';
 import type { PublicWidgetConfig } from '../../server/protocol/widget-config.ts';
 import type { ChatState, Connection, Outgoing } from './connection.ts';
@@ -23,7 +23,9 @@ export function ChatApp({ connection, state, config, t, open, close }: ChatAppPr
   const panel = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
 
-  useEffect(() => {
+  // A layout effect, so the focus is in the panel before the browser paints it: keys typed
+  // right after the click land in the composer instead of on the launcher.
+  useLayoutEffect(() => {
     if (!open) return;
     // On a phone the keyboard would cover half the conversation: focus the dialog itself there.
     if (matchMedia('(pointer:coarse)').matches) panel.current?.focus();
