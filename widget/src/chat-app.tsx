@@ -44,11 +44,9 @@ export function ChatApp({ connection, state, config, t, open, close }: ChatAppPr
     setDraft('');
     pinned.current = true;
   };
+  // Escape is the loader's (widget/src/embed.ts): it closes from the launcher as from the panel.
   const keys = (event: KeyboardEvent) => {
-    if (event.key === 'Escape') {
-      event.stopPropagation();
-      close();
-    } else if (event.key === 'Tab' && matchMedia('(max-width:480px)').matches) trap(event, panel.current!);
+    if (event.key === 'Tab' && matchMedia('(max-width:480px)').matches) trap(event, panel.current!);
   };
   let lastUser: WireMessage | undefined;
   for (const m of state.messages) if (m.role === 'user') lastUser = m;

@@ -172,7 +172,12 @@ async function boot(slug: string): Promise<void> {
   launcher.addEventListener('click', api.toggle);
   // Escape closes the chat wherever the focus is in it, the launcher included: a visitor who
   // clicks and presses Escape at once must not depend on the panel having taken the focus yet.
-  launcher.addEventListener('keydown', (event) => event.key === 'Escape' && opened && api.close());
+  // The host page's own Escape handlers (its modals) are not told.
+  mount.addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape' || !opened) return;
+    event.stopPropagation();
+    api.close();
+  });
   // A visitor with a message still queued, or mid-conversation, is reconnected right away (when
   // the page is idle) so replies, including a human's, arrive on every page.
   const saved = load(key);
