@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { batched, byGroup } from './batched.ts';
+import { batched, byGroup, gathered } from './batched.ts';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 
@@ -76,5 +76,36 @@ describe('byGroup', () => {
       ['b', ['b1', 'b2']],
       ['c', ['c1']],
     ]);
+  });
+});
+
+describe('gathered', () => {
+  it('handles together what callers ask of one key in the same turn, apart per key and per turn', async () => {
+    const runs: [string, number[]][] = [];
+    const run = gathered(async (key: string, items: number[]) => {
+      runs.push([key, items]);
+      return items.map((n) => `${key}${n}`);
+    });
+    const first = await Promise.all([run('a', 1), run('b', 2), run('a', 3)]);
+    const later = await run('a', 4);
+    expect(first).toEqual(['a1', 'b2', 'a3']);
+    expect(later).toBe('a4');
+    expect(runs).toEqual([
+      ['a', [1, 3]],
+      ['b', [2]],
+      ['a', [4]],
+    ]);
+  });
+
+  it('fails every item of a gathering that fails, even synchronously, and the next one afresh', async () => {
+    let calls = 0;
+    const run = gathered((_key: string, items: number[]) => {
+      calls++;
+      if (calls === 1) throw new Error('statement failed');
+      return Promise.resolve(items);
+    });
+    const outcomes = await Promise.allSettled([run('tx', 1), run('tx', 2)]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    await expect(run('tx', 3)).resolves.toBe(3);
   });
 });

@@ -90,3 +90,39 @@ export async function byGroup<I, O>(
   );
   return results;
 }
+
+/**
+ * Items meant for one key (a transaction) gathered until the event loop's current turn ends, then
+ * handled together: callers that each start the same kind of work in one transaction at about
+ * the same moment (the turns answered in the transaction that stored their messages) share one
+ * set of statements. `run` returns one result per item, in order; should it fail, every item of
+ * the gathering fails with it (in a transaction, one failed statement fails all that follow).
+ */
+export function gathered<K, I, O>(
+  run: (key: K, items: I[]) => Promise<O[]>,
+): (key: K, item: I) => Promise<O> {
+  type Waiting = { item: I; resolve: (result: O) => void; reject: (error: unknown) => void };
+  const pending = new Map<K, Waiting[]>();
+  return (key, item) =>
+    new Promise<O>((resolve, reject) => {
+      const waiting = pending.get(key);
+      if (waiting) {
+        waiting.push({ item, resolve, reject });
+        return;
+      }
+      const gathering: Waiting[] = [{ item, resolve, reject }];
+      pending.set(key, gathering);
+      setImmediate(() => {
+        pending.delete(key);
+        const items = gathering.map((w) => w.item);
+        (async () => run(key, items))().then(
+          (results) => {
+            for (const [i, w] of gathering.entries()) w.resolve(results[i] as O);
+          },
+          (error: unknown) => {
+            for (const w of gathering) w.reject(error);
+          },
+        );
+      });
+    });
+}

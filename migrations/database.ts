@@ -146,12 +146,16 @@ function pipelinedBegin(pool: postgres.Sql) {
       if (typeof inner !== 'function') throw new TypeError('savepoint needs a function');
       const name = `s${savepoints++}`;
       const before = noted.failure;
-      await connection.unsafe(`savepoint ${name}`);
+      // Neither SAVEPOINT nor RELEASE is waited for, as BEGIN is not: the statements run in the
+      // order they were sent, and a failure of either is noted and fails the commit.
+      const opened = connection.unsafe(`savepoint ${name}`).execute();
       try {
         const result = await inner(connection);
-        await connection.unsafe(`release savepoint ${name}`);
+        await opened;
+        void connection.unsafe(`release savepoint ${name}`).execute();
         return result;
       } catch (error) {
+        await opened.catch(() => {});
         await connection.unsafe(`rollback to savepoint ${name}`);
         // Rolled back to the savepoint: what failed inside it no longer dooms the transaction.
         noted.failure = before;

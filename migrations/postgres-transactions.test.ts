@@ -74,6 +74,20 @@ describe.runIf(url)('transactions on a real Postgres', () => {
     expect(await rows()).toEqual(['outer', 'second']);
   });
 
+  it('rolls back a savepoint’s statements, waited for or not, and commits what came before it', async () => {
+    const db = testDb.database.db;
+    await db.transaction(async (tx) => {
+      await tx.execute(sql`insert into scratch values ('outer')`);
+      await expect(
+        tx.transaction(async (inner) => {
+          void inner.execute(sql`insert into scratch values ('sent')`).catch(() => {});
+          await inner.execute(sql`insert into scratch values ('outer')`);
+        }),
+      ).rejects.toMatchObject({ cause: { code: '23505' } });
+    });
+    expect(await rows()).toEqual(['outer']);
+  });
+
   it('keeps concurrent transactions apart, more of them than the pool has connections', async () => {
     const db = testDb.database.db;
     const outcomes = await Promise.allSettled(
