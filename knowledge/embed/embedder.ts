@@ -14,6 +14,11 @@ export interface Embedder {
    * ranking (which weighs 1).
    */
   readonly fusionWeight: number;
+  /**
+   * True when embedding runs in this process, with no network: a retrieval may then run inside
+   * a transaction that a caller holds open (a transaction must never wait on a remote service).
+   */
+  readonly local?: boolean;
   embedChunks(chunks: ChunkText[], signal?: AbortSignal): Promise<number[][]>;
   embedQuery(text: string, signal?: AbortSignal): Promise<number[]>;
   /** Maps a cosine similarity to a relevance in [0, 1] on the same scale as lexical scores. */

@@ -22,6 +22,7 @@ export function createHashedEmbedder(): Embedder {
     dimensions: EMBEDDING_DIMENSIONS,
     // Hashed n-grams know spelling, not meaning: they help the lexical ranking, not lead it.
     fusionWeight: 0.5,
+    local: true,
     async embedChunks(chunks) {
       return chunks.map(embedChunk);
     },

@@ -88,6 +88,61 @@ describe('hybrid retrieval in batches', () => {
     expect(forRival[0]?.length).toBe(1);
   });
 
+  it('answers in a caller’s transaction exactly as on its own, questions asked together searched together', async () => {
+    const retriever = createHybridRetriever({
+      db: testbed.db,
+      embedder: testbed.deps.embedder,
+      vectors: testbed.deps.vectors,
+    });
+    const own = [];
+    for (const [question, lang] of QUESTIONS)
+      own.push(await retriever.retrieve(shop, question, { lang, limit: 3 }));
+    let statements = 0;
+    const inTransaction = await withTenant(testbed.db, shop, (tx) => {
+      const counted = Object.create(tx) as typeof tx;
+      counted.execute = ((query: Parameters<typeof tx.execute>[0]) => {
+        statements++;
+        return tx.execute(query);
+      }) as typeof tx.execute;
+      return Promise.all(
+        QUESTIONS.map(([question, lang]) =>
+          retriever.retrieveIn!(counted, shop, question, { lang, limit: 3 }),
+        ),
+      );
+    });
+    expect(inTransaction.map((hits) => hits.map((h) => [h.chunkId, h.score]))).toEqual(
+      own.map((hits) => hits.map((h) => [h.chunkId, h.score])),
+    );
+    // For all six at once: the planner settings, one analysis, one vector search, one typo
+    // lookup (the cached passages are not read again); asked apart, each would cost three or more.
+    expect(statements).toBeLessThanOrEqual(4);
+  });
+
+  it('offers retrieval in a caller’s transaction only when nothing of it leaves the process', () => {
+    const lexical = createHybridRetriever({ db: testbed.db });
+    const local = createHybridRetriever({
+      db: testbed.db,
+      embedder: testbed.deps.embedder,
+      vectors: testbed.deps.vectors,
+    });
+    const remoteEmbedder = createHybridRetriever({
+      db: testbed.db,
+      embedder: { ...testbed.deps.embedder!, local: false },
+      vectors: testbed.deps.vectors,
+    });
+    const remoteStore = createHybridRetriever({
+      db: testbed.db,
+      embedder: testbed.deps.embedder,
+      vectors: { ...testbed.deps.vectors!, kind: 'qdrant' },
+    });
+    expect([lexical, local, remoteEmbedder, remoteStore].map((r) => typeof r.retrieveIn)).toEqual([
+      'function',
+      'function',
+      'undefined',
+      'undefined',
+    ]);
+  });
+
   it('answers the other questions of a batch when one of them fails', async () => {
     const failing = createHybridRetriever({
       db: testbed.db,

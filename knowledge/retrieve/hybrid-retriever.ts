@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { batched, byGroup } from '../../migrations/batched.ts';
+import { batched, byGroup, gathered } from '../../migrations/batched.ts';
 import { type Db, queryRows, type Tx } from '../../migrations/database.ts';
 import { withTenant } from '../../migrations/tenant-scope.ts';
 import type { Embedder } from '../embed/embedder.ts';
@@ -144,12 +144,7 @@ export function createHybridRetriever(options: HybridRetrieverOptions): Retrieve
     query: string,
     retrieveOptions: RetrieveOptions & { threshold?: number } = {},
   ) {
-    const trace: RetrievalTrace = {
-      lexical: [],
-      dense: [],
-      signals: new Map(),
-      timings: { embed: 0, analyze: 0, dense: 0, index: 0, typos: 0, lexical: 0, rows: 0 },
-    };
+    const trace = emptyTrace();
     if (query.trim() === '') return { hits: [], trace };
     const hits = await retrieveBatch({
       tenantId,
@@ -162,9 +157,9 @@ export function createHybridRetriever(options: HybridRetrieverOptions): Retrieve
     return { hits, trace };
   }
 
-  async function retrieveTenant(tenantId: string, requests: Request[]): Promise<RetrievalHit[][]> {
-    // Embedding may call a remote service: done before the transaction holds a connection.
-    const queryVectors = await Promise.all(
+  /** Each question's vector (undefined without vectors, or when embedding failed). */
+  function embedQueries(requests: Request[]): Promise<(number[] | undefined)[]> {
+    return Promise.all(
       requests.map(async (request) => {
         if (!embedder || !vectors) return undefined;
         const start = performance.now();
@@ -179,111 +174,152 @@ export function createHybridRetriever(options: HybridRetrieverOptions): Retrieve
         }
       }),
     );
-    const searched = embedder && vectors && queryVectors.some(Boolean) ? { embedder, vectors } : undefined;
+  }
+
+  function searchedWith(queryVectors: (number[] | undefined)[]) {
+    return embedder && vectors && queryVectors.some(Boolean) ? { embedder, vectors } : undefined;
+  }
+
+  async function retrieveTenant(tenantId: string, requests: Request[]): Promise<RetrievalHit[][]> {
+    // Embedding may call a remote service: done before the transaction holds a connection.
+    const queryVectors = await embedQueries(requests);
+    const searched = searchedWith(queryVectors);
     // The vector store's planner settings are set as the transaction opens, with the tenant.
     const settings = searched?.vectors.transactionSettings?.(tuning.denseCandidates);
-    const each = (step: keyof RetrievalTrace['timings'], ms: number) => {
-      for (const request of requests) request.trace.timings[step] = ms;
-    };
-    let revisionSeen: number | undefined;
     const found = await withTenant(
       options.db,
       tenantId,
-      async (tx) => {
-        // All sent at once; a remote store (Qdrant) answers meanwhile.
-        const started = performance.now();
-        const [analysis, dense] = await Promise.all([
-          analyzeQueries(tx, requests, wordCache).finally(() => each('analyze', performance.now() - started)),
-          searchAll(tx, tenantId, searched, queryVectors, settings !== undefined).finally(() =>
-            each('dense', performance.now() - started),
-          ),
-        ]);
-        revisionSeen = analysis.revision;
-        let clock = performance.now();
-        const index = await cache.get(tx, tenantId, analysis.revision);
-        each('index', performance.now() - clock);
-
-        // Only words the knowledge never uses are looked up as typos: most questions need no
-        // second round trip.
-        clock = performance.now();
-        const vocabulary = cache.vocabulary(tenantId);
-        const fixes = new Map<string, string>();
-        for (const words of analysis.words) {
-          for (const w of words) {
-            if (w.implied || w.word.length < 4 || fixes.has(w.word)) continue;
-            if (w.lexemes.some((lexeme) => index.frequency(lexeme) > 0)) continue;
-            const fixed = vocabulary?.closest(w.word);
-            if (fixed) fixes.set(w.word, fixed);
-          }
-        }
-        const corrections =
-          fixes.size > 0 ? await correctedWords(tx, fixes) : new Map<string, AnalyzedWord>();
-        each('typos', performance.now() - clock);
-
-        const ranked = requests.map((request, i) => {
-          const start = performance.now();
-          const words = analysis.words[i]!.map((w) => corrections.get(w.word) ?? w);
-          const list = rank(request, words, dense[i]!, queryVectors[i] !== undefined, index);
-          request.trace.timings.lexical = performance.now() - start;
-          return list;
-        });
-
-        // Rows are read back under row level security: a stale index entry or a vector store
-        // point without its chunk never becomes a hit. A few spare ones stand in for those.
-        clock = performance.now();
-        const hits = requests.map((): RetrievalHit[] => []);
-        const next = requests.map(() => 0);
-        for (;;) {
-          const wanted = new Map<number, RankedEntry[]>();
-          for (const [i, request] of requests.entries()) {
-            const missing = request.limit - hits[i]!.length;
-            if (missing <= 0 || next[i]! >= ranked[i]!.length) continue;
-            const batch = ranked[i]!.slice(next[i], next[i]! + missing + 2);
-            next[i] = next[i]! + batch.length;
-            wanted.set(i, batch);
-          }
-          if (wanted.size === 0) break;
-          const revision = analysis.revision;
-          const rowById = new Map<string, ChunkRow>();
-          const missing = new Set<string>();
-          for (const entry of [...wanted.values()].flat()) {
-            if (rowById.has(entry.id) || missing.has(entry.id)) continue;
-            const known = rowCache.get(tenantId, revision, entry.id);
-            if (known) rowById.set(entry.id, known);
-            else missing.add(entry.id);
-          }
-          if (missing.size > 0) {
-            const ids = [...missing];
-            const rows = await queryRows<ChunkRow>(
-              tx,
-              // Joined to the ids rather than filtered by "id = any(…)": each id is then one probe
-              // of the primary key, where the filter lets the planner combine it with the tenant
-              // index and read the whole tenant's entries of it (a cost that grows with the knowledge).
-              sql`select k.id, k.source_type, k.source_id, k.title, k.content, k.lang, k.metadata
-                from unnest(${`{${ids.join(',')}}`}::uuid[]) as wanted(id)
-                join knowledge_chunks k on k.id = wanted.id`,
-            );
-            for (const row of rows) {
-              rowById.set(row.id, row);
-              rowCache.set(tenantId, revision, row.id, row);
-            }
-          }
-          for (const [i, batch] of wanted) {
-            for (const entry of batch) {
-              const row = rowById.get(entry.id);
-              if (row && hits[i]!.length < requests[i]!.limit) hits[i]!.push(toHit(row, entry.score));
-            }
-          }
-        }
-        each('rows', performance.now() - clock);
-        return hits;
-      },
+      (tx) => searchIn(tx, tenantId, requests, queryVectors, settings !== undefined),
       settings,
     );
-    // A vocabulary behind the knowledge is reloaded after the answer, not before it.
-    if (revisionSeen !== undefined)
-      cache.refreshVocabulary(tenantId, revisionSeen, (work) => withTenant(options.db, tenantId, work));
-    return found;
+    refreshVocabulary(tenantId, found.revision);
+    return found.hits;
+  }
+
+  // A vocabulary behind the knowledge is reloaded after the answer, not before it.
+  function refreshVocabulary(tenantId: string, revision: number): void {
+    cache.refreshVocabulary(tenantId, revision, (work) => withTenant(options.db, tenantId, work));
+  }
+
+  /**
+   * The questions of turns answered in the transaction that stores their messages: those asked
+   * of one transaction in the same turn of the event loop are searched together. Offered only
+   * when nothing of retrieval leaves the process.
+   */
+  const inline = (!embedder || embedder.local === true) && (!vectors || vectors.kind === 'pgvector');
+  const retrieveInTransaction = gathered(async (tx: Tx, requests: Request[]) =>
+    byGroup(
+      requests,
+      (request) => request.tenantId,
+      async (tenantId, group) => {
+        const queryVectors = await embedQueries(group);
+        const found = await searchIn(tx, tenantId, group, queryVectors, false);
+        refreshVocabulary(tenantId, found.revision);
+        return found.hits;
+      },
+    ),
+  );
+
+  /**
+   * Searches the questions of one tenant in `tx`, which is scoped to that tenant; the vector
+   * store sets its planner settings itself unless `settingsApplied`.
+   */
+  async function searchIn(
+    tx: Tx,
+    tenantId: string,
+    requests: Request[],
+    queryVectors: (number[] | undefined)[],
+    settingsApplied: boolean,
+  ): Promise<{ hits: RetrievalHit[][]; revision: number }> {
+    const searched = searchedWith(queryVectors);
+    const each = (step: keyof RetrievalTrace['timings'], ms: number) => {
+      for (const request of requests) request.trace.timings[step] = ms;
+    };
+    // All sent at once; a remote store (Qdrant) answers meanwhile.
+    const started = performance.now();
+    const [analysis, dense] = await Promise.all([
+      analyzeQueries(tx, requests, wordCache).finally(() => each('analyze', performance.now() - started)),
+      searchAll(tx, tenantId, searched, queryVectors, settingsApplied).finally(() =>
+        each('dense', performance.now() - started),
+      ),
+    ]);
+    let clock = performance.now();
+    const index = await cache.get(tx, tenantId, analysis.revision);
+    each('index', performance.now() - clock);
+
+    // Only words the knowledge never uses are looked up as typos: most questions need no
+    // second round trip.
+    clock = performance.now();
+    const vocabulary = cache.vocabulary(tenantId);
+    const fixes = new Map<string, string>();
+    for (const words of analysis.words) {
+      for (const w of words) {
+        if (w.implied || w.word.length < 4 || fixes.has(w.word)) continue;
+        if (w.lexemes.some((lexeme) => index.frequency(lexeme) > 0)) continue;
+        const fixed = vocabulary?.closest(w.word);
+        if (fixed) fixes.set(w.word, fixed);
+      }
+    }
+    const corrections = fixes.size > 0 ? await correctedWords(tx, fixes) : new Map<string, AnalyzedWord>();
+    each('typos', performance.now() - clock);
+
+    const ranked = requests.map((request, i) => {
+      const start = performance.now();
+      const words = analysis.words[i]!.map((w) => corrections.get(w.word) ?? w);
+      const list = rank(request, words, dense[i]!, queryVectors[i] !== undefined, index);
+      request.trace.timings.lexical = performance.now() - start;
+      return list;
+    });
+
+    // Rows are read back under row level security: a stale index entry or a vector store
+    // point without its chunk never becomes a hit. A few spare ones stand in for those.
+    clock = performance.now();
+    const hits = requests.map((): RetrievalHit[] => []);
+    const next = requests.map(() => 0);
+    for (;;) {
+      const wanted = new Map<number, RankedEntry[]>();
+      for (const [i, request] of requests.entries()) {
+        const missing = request.limit - hits[i]!.length;
+        if (missing <= 0 || next[i]! >= ranked[i]!.length) continue;
+        const batch = ranked[i]!.slice(next[i], next[i]! + missing + 2);
+        next[i] = next[i]! + batch.length;
+        wanted.set(i, batch);
+      }
+      if (wanted.size === 0) break;
+      const revision = analysis.revision;
+      const rowById = new Map<string, ChunkRow>();
+      const missing = new Set<string>();
+      for (const entry of [...wanted.values()].flat()) {
+        if (rowById.has(entry.id) || missing.has(entry.id)) continue;
+        const known = rowCache.get(tenantId, revision, entry.id);
+        if (known) rowById.set(entry.id, known);
+        else missing.add(entry.id);
+      }
+      if (missing.size > 0) {
+        const ids = [...missing];
+        const rows = await queryRows<ChunkRow>(
+          tx,
+          // Joined to the ids rather than filtered by "id = any(…)": each id is then one probe
+          // of the primary key, where the filter lets the planner combine it with the tenant
+          // index and read the whole tenant's entries of it (a cost that grows with the knowledge).
+          sql`select k.id, k.source_type, k.source_id, k.title, k.content, k.lang, k.metadata
+                from unnest(${`{${ids.join(',')}}`}::uuid[]) as wanted(id)
+                join knowledge_chunks k on k.id = wanted.id`,
+        );
+        for (const row of rows) {
+          rowById.set(row.id, row);
+          rowCache.set(tenantId, revision, row.id, row);
+        }
+      }
+      for (const [i, batch] of wanted) {
+        for (const entry of batch) {
+          const row = rowById.get(entry.id);
+          if (row && hits[i]!.length < requests[i]!.limit) hits[i]!.push(toHit(row, entry.score));
+        }
+      }
+    }
+    each('rows', performance.now() - clock);
+    return { hits, revision: analysis.revision };
   }
 
   /** Each question's nearest chunks (none without a vector), all asked of the store at once. */
@@ -398,6 +434,30 @@ export function createHybridRetriever(options: HybridRetrieverOptions): Retrieve
     async retrieve(tenantId, query, retrieveOptions) {
       return (await retrieveWithTrace(tenantId, query, retrieveOptions)).hits;
     },
+    ...(inline
+      ? {
+          async retrieveIn(tx: Tx, tenantId: string, query: string, retrieveOptions: RetrieveOptions = {}) {
+            if (query.trim() === '') return [];
+            return retrieveInTransaction(tx, {
+              tenantId,
+              query,
+              limit: retrieveOptions.limit ?? 5,
+              lang: retrieveOptions.lang,
+              minimum: threshold,
+              trace: emptyTrace(),
+            });
+          },
+        }
+      : {}),
+  };
+}
+
+function emptyTrace(): RetrievalTrace {
+  return {
+    lexical: [],
+    dense: [],
+    signals: new Map(),
+    timings: { embed: 0, analyze: 0, dense: 0, index: 0, typos: 0, lexical: 0, rows: 0 },
   };
 }
 

@@ -1,3 +1,4 @@
+import type { Tx } from '../../migrations/database.ts';
 import type { Language } from '../text/detect-language.ts';
 
 /** Where an answer came from, as shown to the visitor. */
@@ -30,4 +31,10 @@ export interface RetrieveOptions {
 export interface Retriever {
   /** Hits above the relevance threshold, best first; empty means "nothing relevant". */
   retrieve(tenantId: string, query: string, options?: RetrieveOptions): Promise<RetrievalHit[]>;
+  /**
+   * The same, inside the caller's transaction `tx` (scoped to the tenant), for a turn answered in
+   * the transaction that stores its message. Offered only when retrieval calls nothing outside
+   * the process (no remote embedder or vector store): a transaction must not wait on the network.
+   */
+  retrieveIn?(tx: Tx, tenantId: string, query: string, options?: RetrieveOptions): Promise<RetrievalHit[]>;
 }
