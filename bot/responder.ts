@@ -1,4 +1,5 @@
 import type { Citation } from '../knowledge/retrieve/retrieval-hit.ts';
+import type { Tx } from '../migrations/database.ts';
 import type { Channel, StoredMessage } from './conversation/conversation-store.ts';
 import type { MessageAnalysis } from './escalation/escalation-policy.ts';
 import type { Lead } from './leads/lead-store.ts';
@@ -41,4 +42,11 @@ export interface ReplyStream {
  */
 export interface Responder {
   respond(context: TurnContext, stream?: ReplyStream): Promise<BotReply | null>;
+  /**
+   * The same answer, with its database work done in the caller's transaction `tx` (scoped to the
+   * tenant): offered only by a responder that calls nothing outside the process, so that a turn
+   * can be answered in the transaction that stores its message. It must not catch a failed
+   * statement: the caller rolls the turn back and answers it the usual way.
+   */
+  respondInTransaction?(tx: Tx, context: TurnContext): Promise<BotReply | null>;
 }

@@ -56,23 +56,23 @@ export function createLeadTracker(deps: {
    * costs none.
    */
   async function rescore(
-    tenantId: string,
+    scope: Scope,
     conversationId: string,
     lead: Lead | ((tx: Tx) => Promise<Lead>),
     known?: readonly StoredMessage[],
   ): Promise<Lead> {
     const transcript = known
       ? known.filter(isCustomer).slice(-TRANSCRIPT_LENGTH)
-      : await withTenant(db, tenantId, async (tx) =>
+      : await scope.run(async (tx) =>
           (await recentMessages(tx, conversationId, TRANSCRIPT_LENGTH)).filter(isCustomer),
         );
     if (typeof lead === 'function') {
       if (deps.llm) {
         // The LLM is asked outside any transaction, so the lead is stored first.
-        lead = await withTenant(db, tenantId, lead);
+        lead = await scope.run(lead);
       } else {
         const write = lead;
-        return record(tenantId, async (tx) => {
+        return record(scope, async (tx) => {
           const written = await write(tx);
           return { lead: written, ...rulesScore(transcript, written) };
         });
@@ -84,7 +84,7 @@ export function createLeadTracker(deps: {
     if (deps.llm && (stored.scoreValue === null || stored.scoreValue !== rules.scoreValue)) {
       try {
         score = await deps.llm({
-          tenantId,
+          tenantId: stored.tenantId,
           signals,
           rules,
           transcript: transcript
@@ -97,14 +97,14 @@ export function createLeadTracker(deps: {
       }
     }
     if (stored.score === score.score && stored.scoreValue === score.scoreValue) return stored;
-    return record(tenantId, async () => ({ lead: stored, signals, score }));
+    return record(scope, async () => ({ lead: stored, signals, score }));
   }
 
   async function record(
-    tenantId: string,
+    scope: Scope,
     scored: (tx: Tx) => Promise<{ lead: Lead; signals: LeadSignals; score: LeadScore }>,
   ): Promise<Lead> {
-    const result = await withTenant(db, tenantId, async (tx) => {
+    const result = await scope.run(async (tx) => {
       const { lead, signals, score } = await scored(tx);
       const wasHot = lead.score === 'hot';
       const recorded = await recordLeadScore(tx, lead, score, signals);
@@ -113,8 +113,44 @@ export function createLeadTracker(deps: {
         notified = await notifyHot(tx, recorded.lead, score);
       return { lead: recorded.lead, notified };
     });
-    if (result.notified > 0) deps.notifier?.kick();
+    scope.notified(result.notified);
     return result.lead;
+  }
+
+  /** Transactions of the tracker's own, each telling the notifier once it has committed. */
+  function ownTransactions(tenantId: string): Scope {
+    return {
+      run: (work) => withTenant(db, tenantId, work),
+      notified(count) {
+        if (count > 0) deps.notifier?.kick();
+      },
+    };
+  }
+
+  async function observe(scope: Scope, { conversation, message, history, analysis, known }: Observed) {
+    const profile = known
+      ? known.profile
+      : await scope.run((tx) => getBusinessProfile(tx, conversation.tenantId));
+    const details = extractLeadDetails(
+      message.content,
+      countryOfTimeZone(profile?.timezone, profile?.language),
+    );
+    const existing = known ? known.lead : await scope.run((tx) => getLeadOfConversation(tx, conversation.id));
+    const buying = leadSignals([...history.filter(isCustomer), message].map(asSignalInput), {
+      email: false,
+      phone: false,
+      name: false,
+      company: false,
+    }).purchase_intent;
+    const hasDetails = Object.keys(details).length > 0;
+    if (!existing && !hasDetails && !buying) return existing;
+    const need = NEED_INTENTS.has(analysis.intent) && !existing?.need ? message.content : null;
+    if (existing && !hasDetails && !need) {
+      return rescore(scope, conversation.id, existing, known?.transcript);
+    }
+    const upsert = (tx: Tx) =>
+      upsertLead(tx, { tenantId: conversation.tenantId, conversationId: conversation.id, details, need });
+    return rescore(scope, conversation.id, upsert, known?.transcript);
   }
 
   async function notifyHot(tx: Tx, lead: Lead, score: LeadScore): Promise<number> {
@@ -150,41 +186,41 @@ export function createLeadTracker(deps: {
   }
 
   return {
-    async observe({ conversation, message, history, analysis, known }) {
-      const profile = known
-        ? known.profile
-        : await withTenant(db, conversation.tenantId, (tx) => getBusinessProfile(tx, conversation.tenantId));
-      const details = extractLeadDetails(
-        message.content,
-        countryOfTimeZone(profile?.timezone, profile?.language),
-      );
-      const existing = known
-        ? known.lead
-        : await withTenant(db, conversation.tenantId, (tx) => getLeadOfConversation(tx, conversation.id));
-      const buying = leadSignals([...history.filter(isCustomer), message].map(asSignalInput), {
-        email: false,
-        phone: false,
-        name: false,
-        company: false,
-      }).purchase_intent;
-      const hasDetails = Object.keys(details).length > 0;
-      if (!existing && !hasDetails && !buying) return existing;
-      const need = NEED_INTENTS.has(analysis.intent) && !existing?.need ? message.content : null;
-      if (existing && !hasDetails && !need) {
-        return rescore(conversation.tenantId, conversation.id, existing, known?.transcript);
-      }
-      const upsert = (tx: Tx) =>
-        upsertLead(tx, { tenantId: conversation.tenantId, conversationId: conversation.id, details, need });
-      return rescore(conversation.tenantId, conversation.id, upsert, known?.transcript);
-    },
+    observe: (input) => observe(ownTransactions(input.conversation.tenantId), input),
+    // With an LLM to ask, a lead is scored outside any transaction.
+    ...(deps.llm
+      ? {}
+      : {
+          async observeInTransaction(tx: Tx, input: Observed) {
+            let notified = 0;
+            const lead = await observe(
+              {
+                run: (work) => work(tx),
+                notified(count) {
+                  notified += count;
+                },
+              },
+              input,
+            );
+            return { lead, notified };
+          },
+        }),
     async capture({ tenantId, conversationId, details, need }) {
       const lead = await withTenant(db, tenantId, (tx) =>
         upsertLead(tx, { tenantId, conversationId, details, need: need ?? null }),
       );
-      return rescore(tenantId, conversationId, lead);
+      return rescore(ownTransactions(tenantId), conversationId, lead);
     },
   };
 }
+
+/** Where the tracker does its database work, and who hears of the notifications it queued. */
+interface Scope {
+  run<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  notified(count: number): void;
+}
+
+type Observed = Parameters<LeadObserver['observe']>[0];
 
 function rulesScore(
   transcript: readonly StoredMessage[],

@@ -1,6 +1,6 @@
-import type { Retriever } from '../../knowledge/retrieve/retrieval-hit.ts';
+import type { RetrievalHit, RetrieveOptions, Retriever } from '../../knowledge/retrieve/retrieval-hit.ts';
 import { normalizeWords } from '../../knowledge/text/normalize-words.ts';
-import type { Db } from '../../migrations/database.ts';
+import type { Db, Tx } from '../../migrations/database.ts';
 import { withTenant } from '../../migrations/tenant-scope.ts';
 import { conversationLanguage } from '../conversation/conversation-language.ts';
 import { getConversation } from '../conversation/conversation-store.ts';
@@ -31,100 +31,118 @@ const BUYING = new Set(['purchase_interest', 'pricing']);
  * when the knowledge has no answer (a guess about an unknown product would be worse).
  */
 export function createOfflineResponder({ db, retriever }: OfflineResponderDeps): Responder {
+  const retrieveIn = retriever.retrieveIn?.bind(retriever);
   return {
-    async respond(context) {
-      const text = context.message.content;
-      const business =
-        context.business ??
-        (await withTenant(db, context.tenantId, async (tx) => ({
-          tenant: await getTenant(tx, context.tenantId),
-          profile: await getBusinessProfile(tx, context.tenantId),
-          lead: await getLeadOfConversation(tx, context.conversationId),
-        })));
-      const lang = conversationLanguage(context.message, context.history, business.profile?.language);
-      const variables = {
-        business: business.tenant?.name,
-        contact: [business.profile?.email, business.profile?.phone].filter(Boolean).join(', ') || undefined,
-      };
-      const intent = actionableIntent(context.analysis, context.settings);
-      const template = (
-        key: Parameters<typeof replyText>[1],
-        extra: Record<string, unknown> = {},
-      ): BotReply => ({
-        text: replyText(lang, key, { ...variables, ...extra }),
-        citations: [],
-        metadata: {
-          source: 'template',
-          template: key,
-          intent: intent === OUT_OF_SCOPE && SMALL_TALK_KEYS.has(key) ? key : intent,
-          lang,
-        },
-      });
-
-      if (
-        normalizeWords(text).length === 0 &&
-        !/\p{L}|\p{N}/u.test(text) &&
-        !/\p{Extended_Pictographic}/u.test(text)
-      ) {
-        return template('empty');
-      }
-      const smallTalk =
-        detectSmallTalk(text) ?? (SMALL_TALK.has(intent) && isShort(text) ? intent : undefined);
-      // A request for a person reaches here only when the tenant does not escalate those: the
-      // bot then says how to reach the team.
-      if (smallTalk) return template(smallTalk as 'greeting' | 'thanks' | 'goodbye' | 'human');
-
-      if (intent === 'opening_hours') {
-        const info = businessInfoText(business.tenant, business.profile, lang);
-        if (info)
-          return { text: info, citations: [], metadata: { source: 'business_profile', intent, lang } };
-      }
-      if (intent === 'booking' && business.profile?.calcomUrl) {
-        const calcomUrl = business.profile.calcomUrl;
-        const meeting = await withTenant(db, context.tenantId, async (tx) => {
-          const conversation = await getConversation(tx, context.conversationId);
-          return offerMeeting(tx, {
-            tenantId: context.tenantId,
-            conversationId: context.conversationId,
-            userId: conversation?.userId ?? 'unknown',
-            calcomUrl,
-            name: business.lead?.name,
-            email: business.lead?.email,
-          });
-        });
-        return {
-          ...template('booking', { link: meeting.meetingUrl }),
-          metadata: { source: 'booking', intent, lang, meeting_id: meeting.id },
-        };
-      }
-      const lead = business.lead;
-      const gaveContact = lead && (lead.email || lead.phone) && mentionsContact(text, lead.email, lead.phone);
-      if (gaveContact) return template('leadThanks', { reach: lead.email ?? lead.phone ?? undefined });
-
-      const answer = await answerFromKnowledge(retriever, context, lang, intent);
-      if (answer) {
-        if (BUYING.has(intent) && !(lead?.email || lead?.phone)) {
-          answer.text = `${answer.text}\n\n${replyText(lang, 'leadInvite')}`;
-          answer.metadata['lead_invite'] = true;
+    respond: (context) =>
+      answer(context, {
+        run: (work) => withTenant(db, context.tenantId, work),
+        retrieve: (query, options) => retriever.retrieve(context.tenantId, query, options),
+      }),
+    // Nothing of the offline bot leaves the process, but retrieval may.
+    ...(retrieveIn
+      ? {
+          respondInTransaction: (tx: Tx, context: TurnContext) =>
+            answer(context, {
+              run: (work) => work(tx),
+              retrieve: (query, options) => retrieveIn(tx, context.tenantId, query, options),
+            }),
         }
-        return answer;
-      }
-      return {
-        text: replyText(lang, 'abstain', variables),
-        citations: [],
-        metadata: { source: 'abstain', abstained: true, intent, lang },
-      };
+      : {}),
+  };
+}
+
+/** Where an answer does its database work: a transaction of its own, or the caller's. */
+interface AnswerScope {
+  run<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  retrieve(query: string, options: RetrieveOptions): Promise<RetrievalHit[]>;
+}
+
+async function answer(context: TurnContext, scope: AnswerScope): Promise<BotReply> {
+  const text = context.message.content;
+  const business =
+    context.business ??
+    (await scope.run(async (tx) => ({
+      tenant: await getTenant(tx, context.tenantId),
+      profile: await getBusinessProfile(tx, context.tenantId),
+      lead: await getLeadOfConversation(tx, context.conversationId),
+    })));
+  const lang = conversationLanguage(context.message, context.history, business.profile?.language);
+  const variables = {
+    business: business.tenant?.name,
+    contact: [business.profile?.email, business.profile?.phone].filter(Boolean).join(', ') || undefined,
+  };
+  const intent = actionableIntent(context.analysis, context.settings);
+  const template = (key: Parameters<typeof replyText>[1], extra: Record<string, unknown> = {}): BotReply => ({
+    text: replyText(lang, key, { ...variables, ...extra }),
+    citations: [],
+    metadata: {
+      source: 'template',
+      template: key,
+      intent: intent === OUT_OF_SCOPE && SMALL_TALK_KEYS.has(key) ? key : intent,
+      lang,
     },
+  });
+
+  if (
+    normalizeWords(text).length === 0 &&
+    !/\p{L}|\p{N}/u.test(text) &&
+    !/\p{Extended_Pictographic}/u.test(text)
+  ) {
+    return template('empty');
+  }
+  const smallTalk = detectSmallTalk(text) ?? (SMALL_TALK.has(intent) && isShort(text) ? intent : undefined);
+  // A request for a person reaches here only when the tenant does not escalate those: the
+  // bot then says how to reach the team.
+  if (smallTalk) return template(smallTalk as 'greeting' | 'thanks' | 'goodbye' | 'human');
+
+  if (intent === 'opening_hours') {
+    const info = businessInfoText(business.tenant, business.profile, lang);
+    if (info) return { text: info, citations: [], metadata: { source: 'business_profile', intent, lang } };
+  }
+  if (intent === 'booking' && business.profile?.calcomUrl) {
+    const calcomUrl = business.profile.calcomUrl;
+    const meeting = await scope.run(async (tx) => {
+      const conversation = await getConversation(tx, context.conversationId);
+      return offerMeeting(tx, {
+        tenantId: context.tenantId,
+        conversationId: context.conversationId,
+        userId: conversation?.userId ?? 'unknown',
+        calcomUrl,
+        name: business.lead?.name,
+        email: business.lead?.email,
+      });
+    });
+    return {
+      ...template('booking', { link: meeting.meetingUrl }),
+      metadata: { source: 'booking', intent, lang, meeting_id: meeting.id },
+    };
+  }
+  const lead = business.lead;
+  const gaveContact = lead && (lead.email || lead.phone) && mentionsContact(text, lead.email, lead.phone);
+  if (gaveContact) return template('leadThanks', { reach: lead.email ?? lead.phone ?? undefined });
+
+  const found = await answerFromKnowledge(scope, context, lang, intent);
+  if (found) {
+    if (BUYING.has(intent) && !(lead?.email || lead?.phone)) {
+      found.text = `${found.text}\n\n${replyText(lang, 'leadInvite')}`;
+      found.metadata['lead_invite'] = true;
+    }
+    return found;
+  }
+  return {
+    text: replyText(lang, 'abstain', variables),
+    citations: [],
+    metadata: { source: 'abstain', abstained: true, intent, lang },
   };
 }
 
 async function answerFromKnowledge(
-  retriever: Retriever,
+  scope: AnswerScope,
   context: TurnContext,
   lang: 'fr' | 'en',
   intent: string,
 ): Promise<BotReply | undefined> {
-  const hits = await retriever.retrieve(context.tenantId, context.message.content, { lang, limit: 3 });
+  const hits = await scope.retrieve(context.message.content, { lang, limit: 3 });
   const best = hits[0];
   if (!best) return undefined;
   return {

@@ -1,7 +1,7 @@
 import { detectLanguage, type Language } from '../../../knowledge/text/detect-language.ts';
-import type { Db } from '../../../migrations/database.ts';
+import type { Db, Tx } from '../../../migrations/database.ts';
 import { withTenant } from '../../../migrations/tenant-scope.ts';
-import type { Responder, TurnContext } from '../../responder.ts';
+import type { BotReply, Responder, TurnContext } from '../../responder.ts';
 import { getBusinessProfile } from '../../tenants/tenant-store.ts';
 
 const POLITE: Record<Language, (what: string) => string> = {
@@ -50,18 +50,34 @@ const WHAT: Record<Language, Record<string, string>> = {
  * the real responder.
  */
 export function createUnreadableAwareResponder(inner: Responder, db: Db): Responder {
+  const innerInTransaction = inner.respondInTransaction?.bind(inner);
   return {
     async respond(context, stream) {
       if (context.message.metadata['unreadable'] !== true) return inner.respond(context, stream);
-      const lang = languageOf(context) ?? (await businessLanguage(db, context.tenantId));
-      const type = String(context.message.metadata['type'] ?? '');
-      const what = WHAT[lang][type] ?? (lang === 'fr' ? 'message' : 'message');
-      return {
-        text: POLITE[lang](what),
-        citations: [],
-        metadata: { source: 'template', intent: 'unreadable_message', lang },
-      };
+      return politeReply(context, (work) => withTenant(db, context.tenantId, work));
     },
+    ...(innerInTransaction
+      ? {
+          async respondInTransaction(tx: Tx, context: TurnContext) {
+            if (context.message.metadata['unreadable'] !== true) return innerInTransaction(tx, context);
+            return politeReply(context, (work) => work(tx));
+          },
+        }
+      : {}),
+  };
+}
+
+async function politeReply(
+  context: TurnContext,
+  run: <T>(work: (tx: Tx) => Promise<T>) => Promise<T>,
+): Promise<BotReply> {
+  const lang = languageOf(context) ?? (await run((tx) => businessLanguage(tx, context.tenantId)));
+  const type = String(context.message.metadata['type'] ?? '');
+  const what = WHAT[lang][type] ?? (lang === 'fr' ? 'message' : 'message');
+  return {
+    text: POLITE[lang](what),
+    citations: [],
+    metadata: { source: 'template', intent: 'unreadable_message', lang },
   };
 }
 
@@ -74,7 +90,7 @@ function languageOf(context: TurnContext): Language | undefined {
   return undefined;
 }
 
-async function businessLanguage(db: Db, tenantId: string): Promise<Language> {
-  const profile = await withTenant(db, tenantId, (tx) => getBusinessProfile(tx, tenantId));
+async function businessLanguage(tx: Tx, tenantId: string): Promise<Language> {
+  const profile = await getBusinessProfile(tx, tenantId);
   return profile?.language === 'en' ? 'en' : 'fr';
 }
