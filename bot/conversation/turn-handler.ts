@@ -37,7 +37,14 @@ import {
 } from './conversation-store.ts';
 import { RecentMessages } from './recent-messages.ts';
 import { createTurnStateReader, type TurnState } from './turn-state.ts';
-import { createMessageIntake, createReplyAppender } from './turn-writes.ts';
+import {
+  createMessageIntake,
+  createReplyAppender,
+  type ReplyResult,
+  type ReplyToStore,
+  type StoredTurn,
+  storeReplies,
+} from './turn-writes.ts';
 
 /** How many earlier messages the responder sees. */
 const HISTORY_LENGTH = 20;
@@ -57,9 +64,14 @@ export interface IncomingMessage {
 export interface TurnHandler {
   /**
    * Stores a customer's message and schedules the bot's answer. Resolves as soon as the message
-   * is stored, so the sender can be acknowledged before the answer is ready.
+   * is stored, so the sender can be acknowledged before the answer is ready. `stored` is called
+   * then too, before anything of the answer is published: an answer ready at once (given in the
+   * message's transaction) still reaches the sender after its acknowledgement.
    */
-  receive(input: IncomingMessage): Promise<{ message: StoredMessage; duplicate: boolean }>;
+  receive(
+    input: IncomingMessage,
+    stored?: (result: { message: StoredMessage; duplicate: boolean }) => void,
+  ): Promise<{ message: StoredMessage; duplicate: boolean }>;
   /** Resolves once every answer scheduled so far is stored (for shutdown and tests). */
   drain(): Promise<void>;
 }
@@ -109,6 +121,15 @@ export interface LeadObserver {
       transcript: readonly StoredMessage[];
     };
   }): Promise<Lead | undefined>;
+  /**
+   * The same in the caller's transaction `tx` (scoped to the tenant), for a turn answered in the
+   * transaction that stores its message; resolves with the notifications it queued, to be sent
+   * once `tx` commits. Offered only by an observer that calls nothing outside the process.
+   */
+  observeInTransaction?(
+    tx: Tx,
+    input: Parameters<LeadObserver['observe']>[0],
+  ): Promise<{ lead: Lead | undefined; notified: number }>;
 }
 
 export function createTurnHandler(deps: TurnHandlerDeps): TurnHandler {
@@ -118,8 +139,14 @@ export function createTurnHandler(deps: TurnHandlerDeps): TurnHandler {
   const intents = deps.intents ?? createIntentDetector({ db, log });
   const recent = new RecentMessages(RECENT_LENGTH);
   const readState = createTurnStateReader({ db, intents, recent, log });
-  const intake = createMessageIntake({ db, intents, recent, log });
   const appendBotReply = createReplyAppender(db);
+  // The offline bot answers in the transaction that stores the message, when nothing of the turn
+  // leaves the process: one transaction per turn rather than three (store, retrieve, reply).
+  const inTransaction =
+    responder.respondInTransaction && (!deps.leads || deps.leads.observeInTransaction) && !deps.summarizer
+      ? answerInTransaction
+      : undefined;
+  const intake = createMessageIntake<AnsweredInTransaction>({ db, intents, recent, log }, inTransaction);
   // Answers of one conversation run one after another, in the order the messages arrived.
   const queues = new Map<string, Promise<void>>();
   const inFlight = new Set<Promise<void>>();
@@ -153,9 +180,134 @@ export function createTurnHandler(deps: TurnHandlerDeps): TurnHandler {
   async function answer(input: IncomingMessage, message: StoredMessage, read?: TurnState): Promise<void> {
     const { tenantId, conversationId } = input;
     const state = read ?? (await readState(tenantId, conversationId));
-    if (!state.conversation) return;
+    const conversation = state.conversation;
+    if (!conversation) return;
     // Another process may have answered this very message already (a redelivered message).
     if (state.recent.some((m) => m.seq > message.seq && isReplyTo(m, message))) return;
+    const decided = await decide(input, message, { ...state, conversation });
+    if (!decided.reply) {
+      await withTenant(db, tenantId, (tx) => mergeMessageMetadata(tx, message.id, decided.analysed));
+      return;
+    }
+    const result = await appendBotReply(replyToStore(input, message, decided));
+    published(input, result);
+  }
+
+  /**
+   * Answers, in the transaction that stored their messages, the turns that nothing else of this
+   * process is answering: a conversation's first turn of the batch, with no earlier answer of it
+   * still queued here (its order is kept by the row lock that storing the message took). Inside a
+   * savepoint: should anything fail, the answers are rolled back and the turns answered the usual
+   * way, once the messages are committed.
+   */
+  async function answerInTransaction(
+    tx: Tx,
+    tenantId: string,
+    turns: StoredTurn[],
+  ): Promise<(AnsweredInTransaction | undefined)[]> {
+    const perConversation = new Map<string, number>();
+    for (const turn of turns)
+      perConversation.set(
+        turn.message.conversationId,
+        (perConversation.get(turn.message.conversationId) ?? 0) + 1,
+      );
+    const chosen = turns.flatMap((turn, i) => {
+      const conversation = turn.state.conversation;
+      const eligible =
+        conversation &&
+        !turn.appended.duplicate &&
+        perConversation.get(conversation.id) === 1 &&
+        !queues.has(conversation.id);
+      return eligible ? [{ i, turn, state: { ...turn.state, conversation } }] : [];
+    });
+    if (chosen.length === 0) return turns.map(() => undefined);
+    try {
+      const answered = await tx.transaction(async (savepoint) => {
+        let notified = 0;
+        const scope: InTransaction = {
+          tx: savepoint,
+          notified(count) {
+            notified += count;
+          },
+        };
+        // Every turn settles before the savepoint does: no statement of a turn may follow a rollback.
+        const outcomes = await Promise.allSettled(
+          chosen.map(({ turn, state }) =>
+            decide(
+              {
+                tenantId,
+                conversationId: state.conversation.id,
+                channel: state.conversation.channel as Channel,
+              },
+              turn.appended.message,
+              state,
+              scope,
+            ),
+          ),
+        );
+        const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+        if (failed) throw failed.reason;
+        const decisions = outcomes.map((outcome) => (outcome as PromiseFulfilledResult<Decision>).value);
+        const silent = chosen.flatMap(({ turn }, j) =>
+          decisions[j]!.reply
+            ? []
+            : [mergeMessageMetadata(savepoint, turn.appended.message.id, decisions[j]!.analysed)],
+        );
+        const replying = chosen.flatMap(({ turn, state }, j) => {
+          const decided = decisions[j]!;
+          if (!decided.reply) return [];
+          const input = {
+            tenantId,
+            conversationId: state.conversation.id,
+            channel: state.conversation.channel as Channel,
+          };
+          return [
+            {
+              j,
+              input,
+              reply: replyToStore(input, turn.appended.message, { ...decided, reply: decided.reply }),
+            },
+          ];
+        });
+        const [, stored] = await Promise.all([
+          Promise.all(silent),
+          storeReplies(
+            savepoint,
+            tenantId,
+            replying.map((r) => r.reply),
+          ),
+        ]);
+        const results = chosen.map((): AnsweredInTransaction => ({ notified: 0 }));
+        for (const [k, { j, input }] of replying.entries())
+          results[j] = { reply: { input, result: stored[k]! }, notified: 0 };
+        // The notifications are sent once, after the commit: counted on the first answer.
+        if (results[0]) results[0].notified = notified;
+        return results;
+      });
+      const all = turns.map((): AnsweredInTransaction | undefined => undefined);
+      for (const [j, { i }] of chosen.entries()) all[i] = answered[j];
+      return all;
+    } catch (error) {
+      log.error(
+        { err: error, tenantId },
+        'answering in the message’s transaction failed; answering after it',
+      );
+      return turns.map(() => undefined);
+    }
+  }
+
+  /**
+   * What a turn decides: the message's analysis and the lead it updates, then either silence (a
+   * human owns the conversation, or the responder says nothing) or a reply, with the escalation it
+   * carries. Its database work is done in transactions of its own, or in `inTx`'s.
+   */
+  async function decide(
+    input: TurnInput,
+    message: StoredMessage,
+    state: TurnState & { conversation: Conversation },
+    inTx?: InTransaction,
+  ): Promise<Decision> {
+    const { tenantId, conversationId } = input;
     const history = state.recent.filter((m) => m.seq < message.seq).slice(-HISTORY_LENGTH);
     const analysis = await analyse(tenantId, message, state.model);
     const analysed = analysisMetadata(analysis);
@@ -163,26 +315,29 @@ export function createTurnHandler(deps: TurnHandlerDeps): TurnHandler {
     let lead = state.lead;
     if (deps.leads) {
       const transcript = state.recent.map((m) => (m.id === message.id ? message : m));
-      try {
-        lead = await deps.leads.observe({
-          conversation: state.conversation,
-          message,
-          history,
-          analysis,
-          known: { profile: state.profile, lead: state.lead, transcript },
-        });
-      } catch (error) {
-        log.error({ err: error, conversationId }, 'lead tracking failed');
-        lead = await withTenant(db, tenantId, (tx) => getLeadOfConversation(tx, conversationId));
+      const observed = {
+        conversation: state.conversation,
+        message,
+        history,
+        analysis,
+        known: { profile: state.profile, lead: state.lead, transcript },
+      };
+      if (inTx && deps.leads.observeInTransaction) {
+        const result = await deps.leads.observeInTransaction(inTx.tx, observed);
+        inTx.notified(result.notified);
+        lead = result.lead;
+      } else {
+        try {
+          lead = await deps.leads.observe(observed);
+        } catch (error) {
+          log.error({ err: error, conversationId }, 'lead tracking failed');
+          lead = await withTenant(db, tenantId, (tx) => getLeadOfConversation(tx, conversationId));
+        }
       }
     }
     // While a human owns the conversation the bot says nothing.
-    if (isHumanOwned(state.conversation)) {
-      await withTenant(db, tenantId, (tx) => mergeMessageMetadata(tx, message.id, analysed));
-      return;
-    }
+    if (isHumanOwned(state.conversation)) return { analysed };
 
-    const streamId = message.id;
     const lang = conversationLanguage(message, history, state.profile?.language);
     const decision = escalationForMessage(analysis, state.settings);
     const context: TurnContext = {
@@ -196,18 +351,19 @@ export function createTurnHandler(deps: TurnHandlerDeps): TurnHandler {
       business: { tenant: state.tenant, profile: state.profile, lead },
     };
     let reply: BotReply | null;
-    let escalation: { reason: string; summary: string | null } | undefined;
-    const typing = typingIndicator(conversationId);
+    let escalation: Escalation | undefined;
+    // An answer given in the message's transaction is ready at once: no indicator.
+    const typing = inTx ? undefined : typingIndicator(conversationId);
     try {
       if (decision && !decision.answerFirst) {
         reply = { text: '', citations: [], metadata: { source: 'handoff', lang } };
         escalation = { reason: decision.reason, summary: null };
       } else {
-        reply = await respond(context, streamId, lang, typing.show);
-        if (!reply) {
-          await withTenant(db, tenantId, (tx) => mergeMessageMetadata(tx, message.id, analysed));
-          return;
-        }
+        reply =
+          inTx && responder.respondInTransaction
+            ? await responder.respondInTransaction(inTx.tx, context)
+            : await respond(context, message.id, lang, typing?.show ?? (() => {}));
+        if (!reply) return { analysed };
         if (reply.escalation) escalation = reply.escalation;
         else if (decision) escalation = { reason: decision.reason, summary: null };
         const unsure = isUnsure(reply.metadata, state.settings);
@@ -230,9 +386,9 @@ export function createTurnHandler(deps: TurnHandlerDeps): TurnHandler {
         reply.metadata['escalation_reason'] = escalation.reason;
       }
     } finally {
-      typing.stop();
+      typing?.stop();
     }
-    await commit(input, message, analysed, reply, escalation, streamId);
+    return escalation ? { analysed, reply, escalation } : { analysed, reply };
   }
 
   /**
@@ -310,31 +466,29 @@ export function createTurnHandler(deps: TurnHandlerDeps): TurnHandler {
   }
 
   /**
-   * Stores the reply, and the escalation it carries, in one transaction that first locks the
+   * The reply as stored, with the escalation it carries, in a transaction that first locks the
    * conversation: if a human took it over or answered this message meanwhile, the bot's reply is
    * dropped, so a bot and a human never both answer the same message.
    */
-  async function commit(
-    input: IncomingMessage,
+  function replyToStore(
+    input: TurnInput,
     message: StoredMessage,
-    analysed: Record<string, unknown>,
-    reply: BotReply,
-    escalation: { reason: string; summary: string | null } | undefined,
-    streamId: string,
-  ): Promise<void> {
-    const appended = await appendBotReply({
+    decided: { analysed: Record<string, unknown>; reply: BotReply; escalation?: Escalation },
+  ): ReplyToStore {
+    const { reply, escalation } = decided;
+    return {
       tenantId: input.tenantId,
       conversationId: input.conversationId,
       // The message's analysis is stored whatever becomes of the reply.
       answers: { id: message.id, seq: message.seq },
-      answeredMetadata: analysed,
+      answeredMetadata: decided.analysed,
       role: 'assistant',
       content: reply.text,
       metadata: {
         ...reply.metadata,
         citations: reply.citations,
         reply_to: message.id,
-        stream_id: streamId,
+        stream_id: message.id,
       },
       alsoInTransaction: async (tx, conversation, stored) => {
         let notified = 0;
@@ -351,9 +505,12 @@ export function createTurnHandler(deps: TurnHandlerDeps): TurnHandler {
         await delivery?.enqueue(tx, conversation, stored);
         return notified;
       },
-    });
-    const result = appended.stored ? { stored: appended.stored, notified: appended.also } : undefined;
-    if (!result) {
+    };
+  }
+
+  /** Once a reply's transaction has committed: its event, its sender and its notifications. */
+  function published(input: TurnInput, result: ReplyResult): void {
+    if (!result.stored) {
       log.info(
         { conversationId: input.conversationId },
         'a human owns the conversation now; the bot reply is dropped',
@@ -364,12 +521,12 @@ export function createTurnHandler(deps: TurnHandlerDeps): TurnHandler {
     // A widget's reply reaches it through its socket: no sender needs waking for it.
     if (input.channel !== 'widget') delivery?.afterCommit?.();
     events.publish({ type: 'message', conversationId: input.conversationId, message: result.stored });
-    if (result.notified > 0) deps.notifier?.kick();
+    if (result.also > 0) deps.notifier?.kick();
   }
 
   async function store(input: IncomingMessage) {
     const write = async () => {
-      const { appended, state } = await intake({
+      const { appended, state, answered } = await intake({
         tenantId: input.tenantId,
         conversationId: input.conversationId,
         role: 'user',
@@ -377,7 +534,7 @@ export function createTurnHandler(deps: TurnHandlerDeps): TurnHandler {
         clientId: input.clientId ?? null,
         metadata: input.metadata ?? {},
       });
-      return { ...appended, state, unanswered: appended.lastSeq === appended.message.seq };
+      return { ...appended, state, answered, unanswered: appended.lastSeq === appended.message.seq };
     };
     try {
       const stored = await write();
@@ -391,11 +548,17 @@ export function createTurnHandler(deps: TurnHandlerDeps): TurnHandler {
   }
 
   return {
-    async receive(input) {
-      const { message, duplicate, unanswered, state } = await store(input);
+    async receive(input, stored) {
+      const { message, duplicate, unanswered, state, answered } = await store(input);
+      if (!duplicate) events.publish({ type: 'message', conversationId: input.conversationId, message });
+      stored?.({ message, duplicate });
       if (!duplicate) {
-        events.publish({ type: 'message', conversationId: input.conversationId, message });
-        schedule(input, message, state);
+        if (answered) {
+          if (answered.reply) published(answered.reply.input, answered.reply.result);
+          if (answered.notified > 0) deps.notifier?.kick();
+        } else {
+          schedule(input, message, state);
+        }
       } else if (unanswered && !queues.has(input.conversationId)) {
         // The message was stored but its answer never was (a crash in between): answer it now.
         schedule(input, message);
@@ -406,6 +569,28 @@ export function createTurnHandler(deps: TurnHandlerDeps): TurnHandler {
       while (inFlight.size > 0) await Promise.all([...inFlight]);
     },
   };
+}
+
+/** Which conversation a turn answers, and on which channel. */
+type TurnInput = Pick<IncomingMessage, 'tenantId' | 'conversationId' | 'channel'>;
+
+type Escalation = { reason: string; summary: string | null };
+
+/** A turn's outcome: silence, or a reply (with the escalation it carries). */
+type Decision =
+  | { analysed: Record<string, unknown>; reply?: undefined; escalation?: undefined }
+  | { analysed: Record<string, unknown>; reply: BotReply; escalation?: Escalation };
+
+/** The transaction a turn is answered in, and the count of notifications to send after it commits. */
+interface InTransaction {
+  tx: Tx;
+  notified(count: number): void;
+}
+
+/** A turn answered in its message's transaction: its reply (none when silent), and notifications queued. */
+interface AnsweredInTransaction {
+  reply?: { input: TurnInput; result: ReplyResult };
+  notified: number;
 }
 
 function isReplyTo(candidate: StoredMessage, message: StoredMessage): boolean {

@@ -14,10 +14,30 @@ import { loadTurnStates, type TurnState, type TurnStateDeps } from './turn-state
 export type AppendResult = Awaited<ReturnType<typeof appendMessages>>[number];
 
 /** A customer's message as stored, with the state its turn starts from (the conversation after it). */
-export interface Intake {
+export interface Intake<A = never> {
+  appended: AppendResult;
+  state: TurnState;
+  /** The turn's answer, when it was given in the transaction that stored the message. */
+  answered?: A;
+}
+
+/** A message the intake just stored, offered to be answered in the same transaction. */
+export interface StoredTurn {
+  message: NewMessage;
   appended: AppendResult;
   state: TurnState;
 }
+
+/**
+ * Answers, in the intake's transaction `tx` (scoped to `tenantId`), the turns it can: one answer
+ * per turn, undefined for a turn to be answered once the message is committed. It must leave
+ * `tx` usable whatever happens to its own statements (a savepoint).
+ */
+export type InTransactionAnswerer<A> = (
+  tx: Tx,
+  tenantId: string,
+  turns: StoredTurn[],
+) => Promise<(A | undefined)[]>;
 
 /**
  * Customers' messages stored in batches (see batched.ts): one transaction per tenant for all the
@@ -25,14 +45,17 @@ export interface Intake {
  * couple per round when one conversation has several; and, sent with them, the reads of the
  * turns that will answer them, so that a turn costs no transaction of its own to start.
  */
-export function createMessageIntake(deps: TurnStateDeps): (message: NewMessage) => Promise<Intake> {
+export function createMessageIntake<A = never>(
+  deps: TurnStateDeps,
+  answer?: InTransactionAnswerer<A>,
+): (message: NewMessage) => Promise<Intake<A>> {
   return batched((messages: NewMessage[]) =>
     byGroup(
       messages,
       (message) => message.tenantId,
       async (tenantId, group) => {
         const ids = group.map((message) => message.conversationId);
-        const { appended, loaded } = await withTenant(deps.db, tenantId, async (tx) => {
+        const { appended, loaded, answered } = await withTenant(deps.db, tenantId, async (tx) => {
           const writing = inRounds(
             group,
             (message) => message.conversationId,
@@ -46,11 +69,22 @@ export function createMessageIntake(deps: TurnStateDeps): (message: NewMessage) 
             writing,
             loadTurnStates(deps, tx, tenantId, ids, stored),
           ]);
-          return { appended, loaded };
+          const turns = group.map((message, i) => ({
+            message,
+            appended: appended[i]!,
+            state: loaded.states[i]!,
+          }));
+          const answered = answer ? await answer(tx, tenantId, turns) : [];
+          return { appended, loaded, answered };
         });
         // Cached only now that they are committed.
         for (const [conversationId, messages] of loaded.read) deps.recent.set(conversationId, messages);
-        return appended.map((result, i) => ({ appended: result, state: loaded.states[i]! }));
+        return appended.map((result, i) => {
+          const intake: Intake<A> = { appended: result, state: loaded.states[i]! };
+          const reply = answered[i];
+          if (reply !== undefined) intake.answered = reply;
+          return intake;
+        });
       },
     ),
   );
@@ -78,28 +112,30 @@ export function createReplyAppender(db: Db): (reply: ReplyToStore) => Promise<Re
     byGroup(
       replies,
       (reply) => reply.tenantId,
-      (tenantId, group) =>
-        withTenant(db, tenantId, async (tx) => {
-          const appended = await inRounds(
-            group,
-            (reply) => reply.conversationId,
-            (round) => appendReplies(tx, tenantId, round),
-          );
-          const results: ReplyResult[] = [];
-          // One after another: a transaction is one connection, and these are rare (escalations)
-          // or small (an outbox row).
-          for (const [i, reply] of group.entries()) {
-            const { conversation, stored } = appended[i]!;
-            const also =
-              conversation && stored && reply.alsoInTransaction
-                ? await reply.alsoInTransaction(tx, conversation, stored)
-                : 0;
-            results.push({ conversation, stored, also });
-          }
-          return results;
-        }),
+      (tenantId, group) => withTenant(db, tenantId, (tx) => storeReplies(tx, tenantId, group)),
     ),
   );
+}
+
+/** Replies of one tenant stored in `tx`, each only if it still may be, with what each brings. */
+export async function storeReplies(tx: Tx, tenantId: string, group: ReplyToStore[]): Promise<ReplyResult[]> {
+  const appended = await inRounds(
+    group,
+    (reply) => reply.conversationId,
+    (round) => appendReplies(tx, tenantId, round),
+  );
+  const results: ReplyResult[] = [];
+  // One after another: a transaction is one connection, and these are rare (escalations) or
+  // small (an outbox row).
+  for (const [i, reply] of group.entries()) {
+    const { conversation, stored } = appended[i]!;
+    const also =
+      conversation && stored && reply.alsoInTransaction
+        ? await reply.alsoInTransaction(tx, conversation, stored)
+        : 0;
+    results.push({ conversation, stored, also });
+  }
+  return results;
 }
 
 /**

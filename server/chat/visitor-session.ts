@@ -85,6 +85,13 @@ export class VisitorSession {
   private unsubscribe: (() => void) | undefined;
   /** Live events that arrive while the missed messages are being read are held here. */
   private held: ConversationEvent[] | undefined;
+  /**
+   * How many of the visitor's own messages are being stored, and the stored messages that arrive
+   * meanwhile: the protocol promises a message's ack before its reply, and the reply of a bot that
+   * answers at once is announced by the database the moment it is committed.
+   */
+  private storing = 0;
+  private beforeAck: StoredMessage[] = [];
   private queue: Promise<void> = Promise.resolve();
   private catchingUp = false;
   private catchUpAgain = false;
@@ -340,14 +347,33 @@ export class VisitorSession {
       });
       return;
     }
-    const { message, duplicate } = await this.deps.turns.receive({
-      tenantId: this.tenant.id,
-      conversationId: this.conversationId!,
-      channel: 'widget',
-      text,
-      clientId: frame.clientId,
-    });
-    this.send({ type: 'ack', clientId: frame.clientId, seq: message.seq, id: message.id, duplicate });
+    this.storing++;
+    try {
+      await this.deps.turns.receive(
+        {
+          tenantId: this.tenant.id,
+          conversationId: this.conversationId!,
+          channel: 'widget',
+          text,
+          clientId: frame.clientId,
+        },
+        ({ message, duplicate }) => {
+          this.releaseStored(message.seq);
+          this.send({ type: 'ack', clientId: frame.clientId, seq: message.seq, id: message.id, duplicate });
+        },
+      );
+    } finally {
+      this.storing--;
+      if (this.storing === 0) this.releaseStored(Number.POSITIVE_INFINITY);
+    }
+  }
+
+  /** Sends the messages held while the visitor's own were being stored, up to `seq`. */
+  private releaseStored(seq: number): void {
+    const ready = this.beforeAck.filter((message) => message.seq <= seq).sort((a, b) => a.seq - b.seq);
+    if (ready.length === 0) return;
+    this.beforeAck = this.beforeAck.filter((message) => message.seq > seq);
+    for (const message of ready) this.sendMessage(message);
   }
 
   private forward(event: ConversationEvent): void {
@@ -358,7 +384,8 @@ export class VisitorSession {
     }
     switch (event.type) {
       case 'message':
-        this.sendMessage(event.message);
+        if (this.storing > 0) this.beforeAck.push(event.message);
+        else this.sendMessage(event.message);
         return;
       case 'typing':
         this.send({ type: 'typing', active: event.active });

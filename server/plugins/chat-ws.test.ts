@@ -86,6 +86,12 @@ describe('a visitor session', () => {
     expect(reply.text).toContain('3 à 5 jours');
     expect(reply.citations?.[0]?.title).toBe('Quels sont les délais de livraison ?');
     expect(reply.seq).toBe(2);
+    // The protocol's order (server/protocol/README.md): its own message, the ack, then the reply.
+    expect(
+      visitor.frames
+        .filter((f) => f.type === 'message' || f.type === 'ack')
+        .map((f) => (f.type === 'message' ? `message ${f.message.seq}` : 'ack')),
+    ).toEqual(['message 1', 'ack', 'message 2']);
     await visitor.close();
     const rows = await withTenant(testDb.database.db, shop.id, (tx) =>
       tx.select().from(conversations).where(eq(conversations.userId, welcome.visitorId)),
