@@ -66,6 +66,50 @@ describe('refreshPlannerStatistics', () => {
       'knowledge_chunks',
     );
     expect(await analysedRows()).toBe(400);
+
+    // As the server keeps them: once the table has doubled, and never for updates alone.
+    const keep = () => refreshPlannerStatistics(db, { tables: ['knowledge_chunks'], analyzeOnGrowth: 2 });
+    const more = (count: number) =>
+      withTenant(db, SHOP, (tx) =>
+        tx.insert(knowledgeChunks).values(
+          Array.from({ length: count }, (_, i) => ({
+            tenantId: SHOP,
+            sourceType: 'faq',
+            title: `More ${count} ${i}`,
+            content: 'Une autre réponse.',
+            lang: 'fr',
+          })),
+        ),
+      );
+    await more(100);
+    await withTenant(db, SHOP, (tx) => tx.execute(sql`update knowledge_chunks set title = title || '?'`));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await keep()).toEqual([]);
+    await more(400);
+    let doubled: string[] = [];
+    for (let attempt = 0; attempt < 20 && doubled.length === 0; attempt++) {
+      doubled = await keep();
+      if (doubled.length === 0) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(doubled).toEqual(['knowledge_chunks']);
+    expect(await analysedRows()).toBe(910);
+  });
+
+  it('gathers no statistics of the messages’ text and metadata, only of the columns plans use', async () => {
+    const db = testDb.database.db;
+    await db.execute(sql`analyze conversation_messages`);
+    const targets = await queryRows<{ column: string; target: number | string | null }>(
+      db,
+      sql`select attname as column, attstattarget as target from pg_attribute
+          where attrelid = 'conversation_messages'::regclass and attname in ('content', 'metadata', 'conversation_id')
+          order by attname`,
+    );
+    // -1 (or null, from Postgres 17 on) is the default target.
+    expect(targets.map((t) => [t.column, t.target === null ? -1 : Number(t.target)])).toEqual([
+      ['content', 0],
+      ['conversation_id', -1],
+      ['metadata', 0],
+    ]);
   });
 
   it('vacuums a table whose dead rows pile up, when asked to (embedded Postgres has no autovacuum)', async () => {

@@ -11,13 +11,20 @@ const VACUUM_SHARE = 0.2;
 export interface MaintenanceOptions {
   /** Only these tables (default: every table of the schema). */
   tables?: readonly string[];
+  /**
+   * Gathers a table's statistics again only once it holds this many times the rows they counted
+   * (beyond 50), whatever was updated meanwhile; without it, autovacuum's rule: once a tenth of
+   * the table changed, updated rows included.
+   */
+  analyzeOnGrowth?: number;
   /** Also vacuums tables with enough dead rows: embedded Postgres has no autovacuum to do it. */
   vacuum?: boolean;
 }
 
 /**
  * Does what autovacuum would for the tables that need it now: gathers the planner's statistics
- * again once a table changed by more than a tenth since they were gathered, and, with `vacuum`,
+ * again once a table changed by more than a tenth since they were gathered (or grew, with
+ * `analyzeOnGrowth`), and, with `vacuum`,
  * reclaims dead rows once they are a fifth of it. Embedded Postgres runs no autovacuum at all, and
  * a real one gets to a table only after a while: until then a table that grew from nothing is
  * planned as if it were empty, and a lookup by key turns into a walk of the whole tenant's rows.
@@ -25,7 +32,7 @@ export interface MaintenanceOptions {
  */
 export async function refreshPlannerStatistics(db: Db, options: MaintenanceOptions = {}): Promise<string[]> {
   const filter = options.tables
-    ? sql`and relname in (${sql.join(
+    ? sql`and s.relname in (${sql.join(
         options.tables.map((table) => sql`${table}`),
         sql`, `,
       )})`
@@ -35,14 +42,22 @@ export async function refreshPlannerStatistics(db: Db, options: MaintenanceOptio
     changed: number | string;
     dead: number | string;
     live: number | string;
+    counted: number | string;
   }>(
     db,
-    sql`select relname as table, n_mod_since_analyze as changed, n_dead_tup as dead, n_live_tup as live
-        from pg_stat_user_tables where schemaname = 'public' ${filter}`,
+    sql`select s.relname as table, s.n_mod_since_analyze as changed, s.n_dead_tup as dead,
+               s.n_live_tup as live, greatest(c.reltuples, 0) as counted
+        from pg_stat_user_tables s join pg_class c on c.oid = s.relid
+        where s.schemaname = 'public' ${filter}`,
   );
   // Names come from the catalog, not from anyone's input; quoted all the same.
   const quoted = (table: string) => `"${table.replace(/"/g, '""')}"`;
-  const stale = rows.filter((row) => Number(row.changed) > 50 + ANALYZE_SHARE * Number(row.live));
+  const growth = options.analyzeOnGrowth;
+  const stale = rows.filter((row) =>
+    growth === undefined
+      ? Number(row.changed) > 50 + ANALYZE_SHARE * Number(row.live)
+      : Number(row.live) > 50 + growth * Number(row.counted),
+  );
   const bloated = options.vacuum
     ? rows.filter((row) => Number(row.dead) > 50 + VACUUM_SHARE * (Number(row.live) + Number(row.dead)))
     : [];

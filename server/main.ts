@@ -78,8 +78,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   try {
     await runMigrations(database);
     // Keeps the planner's statistics true as tables grow (and, embedded, vacuums: PGlite has no
-    // autovacuum), so that lookups by key stay lookups by key.
+    // autovacuum), so that lookups by key stay lookups by key. Gathered again once a table has
+    // doubled rather than at autovacuum's tenth changed: under load, a growing table of messages
+    // and one of conversations updated by every message would be analysed every few seconds, each
+    // time a burst of work (150-300 ms of a core for the messages) and every cached plan of the
+    // table made again in every connection, which answers wait behind. The planner scales the
+    // statistics' row counts by the table's size on disk, so statistics a doubling behind still
+    // plan lookups by key as such; a real Postgres's autovacuum keeps its own pace besides.
     statistics = startStatisticsKeeper(database.db, {
+      analyzeOnGrowth: 2,
       vacuum: database.driver === 'pglite',
       onError: (error) => log.warn({ err: error }, 'refreshing planner statistics failed'),
     });
