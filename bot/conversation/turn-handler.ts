@@ -218,70 +218,45 @@ export function createTurnHandler(deps: TurnHandlerDeps): TurnHandler {
         !turn.appended.duplicate &&
         perConversation.get(conversation.id) === 1 &&
         !queues.has(conversation.id);
-      return eligible ? [{ i, turn, state: { ...turn.state, conversation } }] : [];
+      if (!eligible) return [];
+      const input = { tenantId, conversationId: conversation.id, channel: conversation.channel as Channel };
+      return [{ i, input, message: turn.appended.message, state: { ...turn.state, conversation } }];
     });
     if (chosen.length === 0) return turns.map(() => undefined);
     try {
       const answered = await tx.transaction(async (savepoint) => {
-        let notified = 0;
-        const scope: InTransaction = {
-          tx: savepoint,
-          notified(count) {
-            notified += count;
-          },
-        };
+        const notified = chosen.map(() => 0);
         // Every turn settles before the savepoint does: no statement of a turn may follow a rollback.
-        const outcomes = await Promise.allSettled(
-          chosen.map(({ turn, state }) =>
-            decide(
-              {
-                tenantId,
-                conversationId: state.conversation.id,
-                channel: state.conversation.channel as Channel,
+        const decisions = await allOrThrow(
+          chosen.map(({ input, message, state }, j) =>
+            decide(input, message, state, {
+              tx: savepoint,
+              notified(count) {
+                notified[j]! += count;
               },
-              turn.appended.message,
-              state,
-              scope,
-            ),
+            }),
           ),
         );
-        const failed = outcomes.find((outcome) => outcome.status === 'rejected');
-        if (failed) throw failed.reason;
-        const decisions = outcomes.map((outcome) => (outcome as PromiseFulfilledResult<Decision>).value);
-        const silent = chosen.flatMap(({ turn }, j) =>
-          decisions[j]!.reply
-            ? []
-            : [mergeMessageMetadata(savepoint, turn.appended.message.id, decisions[j]!.analysed)],
-        );
-        const replying = chosen.flatMap(({ turn, state }, j) => {
-          const decided = decisions[j]!;
-          if (!decided.reply) return [];
-          const input = {
-            tenantId,
-            conversationId: state.conversation.id,
-            channel: state.conversation.channel as Channel,
-          };
-          return [
-            {
-              j,
-              input,
-              reply: replyToStore(input, turn.appended.message, { ...decided, reply: decided.reply }),
-            },
-          ];
+        const replying = chosen.flatMap(({ input, message }, j) => {
+          const { analysed, reply, escalation } = decisions[j]!;
+          return reply
+            ? [{ j, input, reply: replyToStore(input, message, { analysed, reply, escalation }) }]
+            : [];
         });
-        const [, stored] = await Promise.all([
-          Promise.all(silent),
-          storeReplies(
-            savepoint,
-            tenantId,
-            replying.map((r) => r.reply),
+        const merging = allOrThrow(
+          chosen.flatMap(({ message }, j) =>
+            decisions[j]!.reply ? [] : [mergeMessageMetadata(savepoint, message.id, decisions[j]!.analysed)],
           ),
-        ]);
-        const results = chosen.map((): AnsweredInTransaction => ({ notified: 0 }));
-        for (const [k, { j, input }] of replying.entries())
-          results[j] = { reply: { input, result: stored[k]! }, notified: 0 };
-        // The notifications are sent once, after the commit: counted on the first answer.
-        if (results[0]) results[0].notified = notified;
+        );
+        const storing = storeReplies(
+          savepoint,
+          tenantId,
+          replying.map((r) => r.reply),
+        );
+        await allOrThrow<unknown>([merging, storing]);
+        const stored = await storing;
+        const results = chosen.map((_, j): AnsweredInTransaction => ({ notified: notified[j]! }));
+        for (const [k, { j, input }] of replying.entries()) results[j]!.reply = { input, result: stored[k]! };
         return results;
       });
       const all = turns.map((): AnsweredInTransaction | undefined => undefined);
@@ -591,6 +566,14 @@ interface InTransaction {
 interface AnsweredInTransaction {
   reply?: { input: TurnInput; result: ReplyResult };
   notified: number;
+}
+
+/** Waits for every promise to settle, then throws the first failure, if any. */
+async function allOrThrow<T>(promises: Promise<T>[]): Promise<T[]> {
+  const outcomes = await Promise.allSettled(promises);
+  const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
+  return outcomes.map((outcome) => (outcome as PromiseFulfilledResult<T>).value);
 }
 
 function isReplyTo(candidate: StoredMessage, message: StoredMessage): boolean {
