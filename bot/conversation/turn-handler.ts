@@ -141,9 +141,13 @@ export function createTurnHandler(deps: TurnHandlerDeps): TurnHandler {
   const readState = createTurnStateReader({ db, intents, recent, log });
   const appendBotReply = createReplyAppender(db);
   // The offline bot answers in the transaction that stores the message, when nothing of the turn
-  // leaves the process: one transaction per turn rather than three (store, retrieve, reply).
+  // leaves the process (no LLM for the answer, the intent, the lead or the summary): one
+  // transaction per turn rather than three (store, retrieve, reply).
   const inTransaction =
-    responder.respondInTransaction && (!deps.leads || deps.leads.observeInTransaction) && !deps.summarizer
+    responder.respondInTransaction &&
+    intents.local &&
+    (!deps.leads || deps.leads.observeInTransaction) &&
+    !deps.summarizer
       ? answerInTransaction
       : undefined;
   const intake = createMessageIntake<AnsweredInTransaction>({ db, intents, recent, log }, inTransaction);

@@ -8,6 +8,7 @@ import { withTenant } from '../../migrations/tenant-scope.ts';
 import { createTestDatabase, type TestDatabase } from '../../migrations/test-database.ts';
 import { systemClock } from '../clock.ts';
 import { handOverToHuman } from '../escalation/handoff.ts';
+import { createIntentDetector, type IntentDetector } from '../intents/intent-detector.ts';
 import { createLeadTracker } from '../leads/lead-tracker.ts';
 import { silentLogger } from '../logger.ts';
 import { createOfflineResponder } from '../offline/offline-responder.ts';
@@ -57,7 +58,12 @@ function counting(db: Db): { db: Db; transactions: () => number } {
 }
 
 function offlineBot(
-  options: { db?: Db; responder?: (offline: Responder) => Responder; kicks?: { count: number } } = {},
+  options: {
+    db?: Db;
+    responder?: (offline: Responder) => Responder;
+    kicks?: { count: number };
+    intents?: IntentDetector;
+  } = {},
 ) {
   const db = options.db ?? testDb.database.db;
   const events = createLocalConversationEvents();
@@ -75,6 +81,7 @@ function offlineBot(
     log: silentLogger,
     notifier,
     leads: createLeadTracker({ db, clock: systemClock, log: silentLogger, notifier }),
+    ...(options.intents ? { intents: options.intents } : {}),
   });
   const watch = (conversationId: string) =>
     events.subscribe(conversationId, (event) => published.push(event));
@@ -137,6 +144,28 @@ describe('a turn answered in its message’s transaction', () => {
     });
     await turns.drain();
     expect(transactions() - before).toBe(1);
+  });
+
+  it('is answered after the commit when the intent comes from an LLM, which no transaction waits on', async () => {
+    const { db, transactions } = counting(testDb.database.db);
+    const asked: string[] = [];
+    const intents = createIntentDetector({
+      db,
+      log: silentLogger,
+      llm: async (text) => {
+        asked.push(text);
+        return { intent: 'shipping', confidence: 0.9 };
+      },
+    });
+    const { turns } = offlineBot({ db, intents });
+    const conversationId = await open('classified');
+    const before = transactions();
+    await send(turns, conversationId, 'Quels sont les délais de livraison ?');
+    await turns.drain();
+    expect(asked).toEqual(['Quels sont les délais de livraison ?']);
+    expect((await stored(conversationId)).map((m) => m.role)).toEqual(['user', 'assistant']);
+    // The message's own, then the retrieval's and the reply's.
+    expect(transactions() - before).toBeGreaterThan(1);
   });
 
   it('opens and scores a lead in the same transaction', async () => {

@@ -33,6 +33,8 @@ export type LlmIntentClassifier = (
 ) => Promise<{ intent: string; confidence: number }>;
 
 export interface IntentDetector {
+  /** True when detection calls nothing outside the process (no LLM): it may run inside a transaction. */
+  readonly local: boolean;
   detect(tenantId: string, text: string): Promise<DetectedIntent>;
   /**
    * The tenant's current model, checked through the caller's transaction `tx` (one query, which a
@@ -112,6 +114,7 @@ export function createIntentDetector({ db, log, llm, cacheSize = 500 }: IntentDe
   }
 
   return {
+    local: !llm,
     warm() {
       return modelFor(trainingExamples(untouchedTenantIntents()));
     },
