@@ -243,9 +243,7 @@ export function createTurnHandler(deps: TurnHandlerDeps): TurnHandler {
         );
         const replying = chosen.flatMap(({ input, message }, j) => {
           const { analysed, reply, escalation } = decisions[j]!;
-          return reply
-            ? [{ j, input, reply: replyToStore(input, message, { analysed, reply, escalation }) }]
-            : [];
+          return reply ? [{ j, reply: replyToStore(input, message, { analysed, reply, escalation }) }] : [];
         });
         const merging = allOrThrow(
           chosen.flatMap(({ message }, j) =>
@@ -260,7 +258,7 @@ export function createTurnHandler(deps: TurnHandlerDeps): TurnHandler {
         await allOrThrow<unknown>([merging, storing]);
         const stored = await storing;
         const results = chosen.map((_, j): AnsweredInTransaction => ({ notified: notified[j]! }));
-        for (const [k, { j, input }] of replying.entries()) results[j]!.reply = { input, result: stored[k]! };
+        for (const [k, { j }] of replying.entries()) results[j]!.reply = stored[k]!;
         return results;
       });
       const all = turns.map((): AnsweredInTransaction | undefined => undefined);
@@ -533,7 +531,7 @@ export function createTurnHandler(deps: TurnHandlerDeps): TurnHandler {
       stored?.({ message, duplicate });
       if (!duplicate) {
         if (answered) {
-          if (answered.reply) published(answered.reply.input, answered.reply.result);
+          if (answered.reply) published(input, answered.reply);
           if (answered.notified > 0) deps.notifier?.kick();
         } else {
           schedule(input, message, state);
@@ -568,7 +566,7 @@ interface InTransaction {
 
 /** A turn answered in its message's transaction: its reply (none when silent), and notifications queued. */
 interface AnsweredInTransaction {
-  reply?: { input: TurnInput; result: ReplyResult };
+  reply?: ReplyResult;
   notified: number;
 }
 
