@@ -30,7 +30,7 @@ export default defineConfig({
         test: {
           name: 'widget-dist',
           include: ['widget/src/**/*.test.ts'],
-          globalSetup: ['widget/build-for-tests.ts'],
+          globalSetup: ['widget/testing/build-for-tests.ts'],
           alias: [{ find: /^\.\/panel\.tsx$/, replacement: builtPanel }],
         },
       },

@@ -1,5 +1,5 @@
+import type { Db } from '../db/database.ts';
 import type { Retriever } from '../knowledge/retrieve/retrieval-hit.ts';
-import type { Db } from '../migrations/database.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { ConversationEvents } from './conversation/conversation-events.ts';
 import type { StoredMessage } from './conversation/conversation-store.ts';

@@ -1,5 +1,5 @@
+import type { Tx } from '../db/database.ts';
 import type { Citation } from '../knowledge/retrieve/retrieval-hit.ts';
-import type { Tx } from '../migrations/database.ts';
 import type { Channel, StoredMessage } from './conversation/conversation-store.ts';
 import type { MessageAnalysis } from './escalation/escalation-policy.ts';
 import type { Lead } from './leads/lead-store.ts';

@@ -4,9 +4,9 @@ import {
   updateBusinessProfile,
   updateWidgetConfig,
 } from '../bot/tenants/tenant-store.ts';
+import type { Db } from '../db/database.ts';
+import { withTenant } from '../db/tenant-scope.ts';
 import { createFaqEntry } from '../knowledge/faq/faq-store.ts';
-import type { Db } from '../migrations/database.ts';
-import { withTenant } from '../migrations/tenant-scope.ts';
 import { createApiKey } from '../server/auth/api-keys.ts';
 import { maBoutiqueFaq } from './ma-boutique-faq.ts';
 

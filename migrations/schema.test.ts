@@ -1,9 +1,9 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { queryRows } from './database.ts';
+import { queryRows } from '../db/database.ts';
+import { withTenant } from '../db/tenant-scope.ts';
+import { createTestDatabase, type TestDatabase } from '../db/testing/test-database.ts';
 import { leads, tenants } from './schema/index.ts';
-import { withTenant } from './tenant-scope.ts';
-import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
 let testDb: TestDatabase;
 beforeAll(async () => {

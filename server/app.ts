@@ -7,7 +7,7 @@ import type { MetaChannels } from '../bot/channels/meta/meta-channels.ts';
 import type { ConversationEvents } from '../bot/conversation/conversation-events.ts';
 import type { TurnHandler } from '../bot/conversation/turn-handler.ts';
 import type { Bot } from '../bot/create-bot.ts';
-import type { Database } from '../migrations/database.ts';
+import type { Database } from '../db/database.ts';
 import type { ServerKeys } from './auth/server-secret.ts';
 import type { Config, MetaConfig } from './config.ts';
 import type { Knowledge } from './knowledge-setup.ts';

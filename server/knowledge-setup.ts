@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Logger } from '../bot/logger.ts';
+import type { Db } from '../db/database.ts';
 import { createDocumentService, type DocumentService } from '../knowledge/documents/document-service.ts';
 import type { Embedder } from '../knowledge/embed/embedder.ts';
 import { createHashedEmbedder } from '../knowledge/embed/hashed-embedder.ts';
@@ -23,7 +24,6 @@ import { createQdrantStore } from '../knowledge/vector/qdrant-store.ts';
 import type { VectorStore } from '../knowledge/vector/vector-store.ts';
 import { DEFAULT_CRAWL_SETTINGS } from '../knowledge/web/crawl-website.ts';
 import { createWebsiteService, type WebsiteService } from '../knowledge/web/website-service.ts';
-import type { Db } from '../migrations/database.ts';
 import type { KnowledgeConfig } from './config.ts';
 
 export interface Knowledge {

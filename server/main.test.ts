@@ -5,11 +5,11 @@ import { afterAll, expect, it } from 'vitest';
 import { messagesAfter } from '../bot/conversation/conversation-store.ts';
 import type { Responder } from '../bot/responder.ts';
 import { createTenant } from '../bot/tenants/tenant-store.ts';
-import { openDatabase } from '../migrations/database.ts';
-import { withTenant } from '../migrations/tenant-scope.ts';
-import { TestVisitor } from './chat/test-visitor.ts';
+import { openDatabase } from '../db/database.ts';
+import { withTenant } from '../db/tenant-scope.ts';
 import { loadConfig } from './config.ts';
 import { startServer } from './main.ts';
+import { TestVisitor } from './testing/test-visitor.ts';
 
 const dirs: string[] = [];
 afterAll(async () => {

@@ -6,7 +6,7 @@ import {
 } from '../bot/channels/meta/meta-channels.ts';
 import { createTokenCipher, type TokenCipher } from '../bot/channels/meta/token-cipher.ts';
 import type { Logger } from '../bot/logger.ts';
-import type { Database } from '../migrations/database.ts';
+import type { Database } from '../db/database.ts';
 import type { ServerKeys } from './auth/server-secret.ts';
 import type { MetaConfig } from './config.ts';
 

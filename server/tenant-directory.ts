@@ -4,9 +4,9 @@ import {
   getTenant,
   getWidgetConfig,
 } from '../bot/tenants/tenant-store.ts';
-import type { Db } from '../migrations/database.ts';
+import type { Db } from '../db/database.ts';
+import { withTenant } from '../db/tenant-scope.ts';
 import type { WeeklyHours } from '../migrations/schema/tenants.ts';
-import { withTenant } from '../migrations/tenant-scope.ts';
 import { open } from './auth/secret-box.ts';
 import type { PublicWidgetConfig } from './protocol/widget-config.ts';
 

@@ -5,9 +5,9 @@ import { type DaySummary, runDailyTopics } from '../bot/topics/run-daily-topics.
 import { createTfidfMessageVectorizer } from '../bot/topics/tfidf-message-vectorizer.ts';
 import type { TopicLabeler } from '../bot/topics/topic-label.ts';
 import { createTopicsScheduler, type TopicsScheduler } from '../bot/topics/topics-scheduler.ts';
+import type { Db } from '../db/database.ts';
 import type { Embedder } from '../knowledge/embed/embedder.ts';
 import { HASHED_EMBEDDING_MODEL } from '../knowledge/embed/hashed-embedder.ts';
-import type { Db } from '../migrations/database.ts';
 
 export interface DailyTopics {
   run(tenantId: string, date: string, signal?: AbortSignal): Promise<DaySummary>;

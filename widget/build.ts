@@ -29,7 +29,7 @@ export async function buildWidget(outDir = defaultOutDir): Promise<WidgetBuild> 
   const panel = `panel-${createHash('sha256').update(body).digest('hex').slice(0, 12)}.js`;
   await writeFile(join(outDir, panel), body);
   // A stable name for the panel, for the unit tests that run against the build (never served).
-  await writeFile(join(outDir, 'panel.js'), `export * from './${panel}';\n`);
+  await writeFile(join(outDir, 'panel.js'), `export * from './/${panel}';\n`);
   await build(widgetConfig('loader', outDir, panel));
   await writeFile(join(outDir, 'widget.js'), await minified(join(outDir, 'widget.js'), false));
   return { outDir, loader: join(outDir, 'widget.js'), panel: join(outDir, panel) };

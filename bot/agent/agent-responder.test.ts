@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { withTenant } from '../../db/tenant-scope.ts';
+import { createTestDatabase, type TestDatabase } from '../../db/testing/test-database.ts';
 import type { RetrievalHit, Retriever } from '../../knowledge/retrieve/retrieval-hit.ts';
 import { promptText } from '../../knowledge/testing/chat-completions.ts';
 import { type OpenAiStandIn, startOpenAiStandIn } from '../../knowledge/testing/openai-stand-in.ts';
-import { withTenant } from '../../migrations/tenant-scope.ts';
-import { createTestDatabase, type TestDatabase } from '../../migrations/test-database.ts';
 import { systemClock } from '../clock.ts';
 import { appendMessage, openConversation, recentMessages } from '../conversation/conversation-store.ts';
 import { createLeadTracker } from '../leads/lead-tracker.ts';

@@ -8,10 +8,10 @@ import {
   SystemMessage,
 } from '@langchain/core/messages';
 import { z } from 'zod';
+import type { Db } from '../../db/database.ts';
+import { withTenant } from '../../db/tenant-scope.ts';
 import type { Retriever } from '../../knowledge/retrieve/retrieval-hit.ts';
 import type { Language } from '../../knowledge/text/detect-language.ts';
-import type { Db } from '../../migrations/database.ts';
-import { withTenant } from '../../migrations/tenant-scope.ts';
 import type { Clock } from '../clock.ts';
 import { conversationLanguage } from '../conversation/conversation-language.ts';
 import type { StoredMessage } from '../conversation/conversation-store.ts';

@@ -1,7 +1,7 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { createAgent, modelCallLimitMiddleware, toolCallLimitMiddleware } from 'langchain';
+import type { Db } from '../../db/database.ts';
 import type { Retriever } from '../../knowledge/retrieve/retrieval-hit.ts';
-import type { Db } from '../../migrations/database.ts';
 import type { LeadTracker } from '../leads/lead-tracker.ts';
 import { bookMeetingTool } from './tools/book-meeting.ts';
 import { businessInfoTool } from './tools/business-info.ts';

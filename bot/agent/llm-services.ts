@@ -1,5 +1,5 @@
+import type { Db } from '../../db/database.ts';
 import type { Retriever } from '../../knowledge/retrieve/retrieval-hit.ts';
-import type { Db } from '../../migrations/database.ts';
 import type { Clock } from '../clock.ts';
 import type { LlmServices } from '../create-bot.ts';
 import type { Logger } from '../logger.ts';

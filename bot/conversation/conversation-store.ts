@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
-import { arrayLiteral } from '../../migrations/array-literal.ts';
-import { queryRows, type Tx } from '../../migrations/database.ts';
+import { arrayLiteral } from '../../db/array-literal.ts';
+import { queryRows, type Tx } from '../../db/database.ts';
 import { conversationMessages, conversations } from '../../migrations/schema/index.ts';
 import { HUMAN_OWNED } from '../escalation/handoff.ts';
 

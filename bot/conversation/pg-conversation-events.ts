@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import type { Database } from '../../migrations/database.ts';
+import type { Database } from '../../db/database.ts';
+import { withTenant } from '../../db/tenant-scope.ts';
 import { conversationMessages } from '../../migrations/schema/index.ts';
-import { withTenant } from '../../migrations/tenant-scope.ts';
 import type { Logger } from '../logger.ts';
 import { type ConversationEvent, type ConversationEvents, Fanout } from './conversation-events.ts';
 import { fromMessageRow, type MessageRow } from './conversation-store.ts';

@@ -1,7 +1,7 @@
+import type { Db, Tx } from '../../db/database.ts';
+import { PG_UNIQUE_VIOLATION, sqlState } from '../../db/database-errors.ts';
+import { withTenant } from '../../db/tenant-scope.ts';
 import type { Language } from '../../knowledge/text/detect-language.ts';
-import type { Db, Tx } from '../../migrations/database.ts';
-import { PG_UNIQUE_VIOLATION, sqlState } from '../../migrations/database-errors.ts';
-import { withTenant } from '../../migrations/tenant-scope.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import { escalateConversation } from '../escalation/escalate.ts';
 import {

@@ -1,11 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '../../db/database.ts';
+import { withTenant } from '../../db/tenant-scope.ts';
+import { createTestDatabase, type TestDatabase } from '../../db/testing/test-database.ts';
 import { createFaqEntry } from '../../knowledge/faq/faq-store.ts';
 import { createLexicalRetriever } from '../../knowledge/retrieve/lexical-retriever.ts';
-import type { Db } from '../../migrations/database.ts';
 import { leadScores, leads, notifications } from '../../migrations/schema/index.ts';
-import { withTenant } from '../../migrations/tenant-scope.ts';
-import { createTestDatabase, type TestDatabase } from '../../migrations/test-database.ts';
 import { systemClock } from '../clock.ts';
 import { handOverToHuman } from '../escalation/handoff.ts';
 import { createIntentDetector, type IntentDetector } from '../intents/intent-detector.ts';

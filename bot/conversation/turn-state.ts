@@ -1,6 +1,6 @@
-import { batched, byGroup } from '../../migrations/batched.ts';
-import type { Db, Tx } from '../../migrations/database.ts';
-import { withTenant } from '../../migrations/tenant-scope.ts';
+import { batched, byGroup } from '../../db/batched.ts';
+import type { Db, Tx } from '../../db/database.ts';
+import { withTenant } from '../../db/tenant-scope.ts';
 import type { IntentDetector, IntentModel } from '../intents/intent-detector.ts';
 import { getLeadsOfConversations, type Lead } from '../leads/lead-store.ts';
 import type { Logger } from '../logger.ts';

@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { Tx } from '../../migrations/database.ts';
+import type { Tx } from '../../db/database.ts';
 import { conversations } from '../../migrations/schema/index.ts';
 import { type Conversation, openConversation } from './conversation-store.ts';
 

@@ -1,4 +1,4 @@
-import type { Tx } from '../../migrations/database.ts';
+import type { Tx } from '../../db/database.ts';
 import type { Conversation } from '../conversation/conversation-store.ts';
 import { enqueueNotifications } from '../notifications/notification-store.ts';
 import { getBotSettingsRow } from '../settings/bot-settings-store.ts';

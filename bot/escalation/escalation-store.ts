@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, lt, or, type SQL } from 'drizzle-orm';
-import type { Tx } from '../../migrations/database.ts';
+import type { Tx } from '../../db/database.ts';
 import { escalations } from '../../migrations/schema/index.ts';
 import { handOverToHuman, returnToBot } from './handoff.ts';
 

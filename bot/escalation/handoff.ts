@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { Tx } from '../../migrations/database.ts';
+import type { Tx } from '../../db/database.ts';
 import { conversations } from '../../migrations/schema/index.ts';
 
 /**

@@ -1,5 +1,5 @@
-import type { Db, Tx } from '../../migrations/database.ts';
-import { withTenant } from '../../migrations/tenant-scope.ts';
+import type { Db, Tx } from '../../db/database.ts';
+import { withTenant } from '../../db/tenant-scope.ts';
 import type { ConversationEvents } from '../conversation/conversation-events.ts';
 import { conversationLanguage } from '../conversation/conversation-language.ts';
 import {

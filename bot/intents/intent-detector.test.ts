@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { withTenant } from '../../migrations/tenant-scope.ts';
-import { createTestDatabase, type TestDatabase } from '../../migrations/test-database.ts';
+import { withTenant } from '../../db/tenant-scope.ts';
+import { createTestDatabase, type TestDatabase } from '../../db/testing/test-database.ts';
 import { silentLogger } from '../logger.ts';
 import { createTenant } from '../tenants/tenant-store.ts';
 import { createIntentDetector } from './intent-detector.ts';

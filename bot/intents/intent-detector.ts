@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
+import type { Db, Tx } from '../../db/database.ts';
+import { withTenant } from '../../db/tenant-scope.ts';
 import { LruMap } from '../../knowledge/retrieve/lru-map.ts';
-import type { Db, Tx } from '../../migrations/database.ts';
-import { withTenant } from '../../migrations/tenant-scope.ts';
 import type { Logger } from '../logger.ts';
 import {
   type IntentClassifier,

@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { queryRows, type Tx } from '../../migrations/database.ts';
+import { queryRows, type Tx } from '../../db/database.ts';
 import { intents } from '../../migrations/schema/index.ts';
 import { BUILTIN_INTENT_NAMES, DEFAULT_INTENTS, OUT_OF_SCOPE_EXAMPLES } from './default-intents.ts';
 import { type IntentExample, OUT_OF_SCOPE } from './intent-classifier.ts';

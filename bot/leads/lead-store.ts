@@ -1,5 +1,5 @@
 import { and, desc, eq, gte, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
-import type { Tx } from '../../migrations/database.ts';
+import type { Tx } from '../../db/database.ts';
 import { conversations, leadScores, leads } from '../../migrations/schema/index.ts';
 import type { LeadDetails } from './extract-lead.ts';
 import type { LeadScore, LeadSignals } from './score-lead.ts';

@@ -1,5 +1,5 @@
-import type { Db, Tx } from '../../migrations/database.ts';
-import { withTenant } from '../../migrations/tenant-scope.ts';
+import type { Db, Tx } from '../../db/database.ts';
+import { withTenant } from '../../db/tenant-scope.ts';
 import type { Clock } from '../clock.ts';
 import { recentMessages, type StoredMessage } from '../conversation/conversation-store.ts';
 import type { LeadObserver } from '../conversation/turn-handler.ts';

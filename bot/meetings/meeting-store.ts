@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import type { Tx } from '../../migrations/database.ts';
+import type { Tx } from '../../db/database.ts';
 import { meetings } from '../../migrations/schema/index.ts';
 
 export type Meeting = typeof meetings.$inferSelect;

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { type Db, queryRows } from '../../migrations/database.ts';
-import { withoutTenant, withTenant } from '../../migrations/tenant-scope.ts';
+import { type Db, queryRows } from '../../db/database.ts';
+import { withoutTenant, withTenant } from '../../db/tenant-scope.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import { getBotSettingsRow } from '../settings/bot-settings-store.ts';

@@ -1,5 +1,5 @@
 import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
-import type { Tx } from '../../migrations/database.ts';
+import type { Tx } from '../../db/database.ts';
 import { notifications } from '../../migrations/schema/index.ts';
 
 export type Notification = typeof notifications.$inferSelect;

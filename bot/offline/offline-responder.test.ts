@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withTenant } from '../../db/tenant-scope.ts';
+import { createTestDatabase, type TestDatabase } from '../../db/testing/test-database.ts';
 import { createFaqEntry } from '../../knowledge/faq/faq-store.ts';
 import { createLexicalRetriever } from '../../knowledge/retrieve/lexical-retriever.ts';
-import { withTenant } from '../../migrations/tenant-scope.ts';
-import { createTestDatabase, type TestDatabase } from '../../migrations/test-database.ts';
 import type { StoredMessage } from '../conversation/conversation-store.ts';
 import type { Responder } from '../responder.ts';
 import { createTenant, updateBusinessProfile } from '../tenants/tenant-store.ts';

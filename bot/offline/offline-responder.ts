@@ -1,7 +1,7 @@
+import type { Db, Tx } from '../../db/database.ts';
+import { withTenant } from '../../db/tenant-scope.ts';
 import type { RetrievalHit, RetrieveOptions, Retriever } from '../../knowledge/retrieve/retrieval-hit.ts';
 import { normalizeWords } from '../../knowledge/text/normalize-words.ts';
-import type { Db, Tx } from '../../migrations/database.ts';
-import { withTenant } from '../../migrations/tenant-scope.ts';
 import { conversationLanguage } from '../conversation/conversation-language.ts';
 import { getConversation } from '../conversation/conversation-store.ts';
 import { actionableIntent } from '../escalation/escalation-policy.ts';

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { Tx } from '../../migrations/database.ts';
+import type { Tx } from '../../db/database.ts';
 import { tenantBotSettings } from '../../migrations/schema/index.ts';
 
 export type BotSettingsRow = typeof tenantBotSettings.$inferSelect;

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
-import type { Db, Tx } from '../../migrations/database.ts';
-import { queryRows } from '../../migrations/database.ts';
-import { PG_UNIQUE_VIOLATION, sqlState } from '../../migrations/database-errors.ts';
+import type { Db, Tx } from '../../db/database.ts';
+import { queryRows } from '../../db/database.ts';
+import { PG_UNIQUE_VIOLATION, sqlState } from '../../db/database-errors.ts';
+import { withoutTenant, withTenant } from '../../db/tenant-scope.ts';
 import { tenantBusinessProfiles, tenants, tenantWidgetConfigs } from '../../migrations/schema/index.ts';
-import { withoutTenant, withTenant } from '../../migrations/tenant-scope.ts';
 
 export type Tenant = typeof tenants.$inferSelect;
 export type WidgetConfig = typeof tenantWidgetConfigs.$inferSelect;

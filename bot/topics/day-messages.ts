@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, type Tx } from '../../migrations/database.ts';
+import { queryRows, type Tx } from '../../db/database.ts';
 
 export interface CustomerMessage {
   id: string;

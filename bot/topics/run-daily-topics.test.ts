@@ -1,8 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { withTenant } from '../../db/tenant-scope.ts';
+import { createTestDatabase, type TestDatabase } from '../../db/testing/test-database.ts';
 import { topicRuns, topicsDaily, unansweredQuestionsDaily } from '../../migrations/schema/index.ts';
-import { withTenant } from '../../migrations/tenant-scope.ts';
-import { createTestDatabase, type TestDatabase } from '../../migrations/test-database.ts';
 import { silentLogger } from '../logger.ts';
 import { createTenant, updateBusinessProfile } from '../tenants/tenant-store.ts';
 import { dayCustomerMessages } from './day-messages.ts';

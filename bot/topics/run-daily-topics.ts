@@ -1,5 +1,5 @@
-import type { Db } from '../../migrations/database.ts';
-import { withTenant } from '../../migrations/tenant-scope.ts';
+import type { Db } from '../../db/database.ts';
+import { withTenant } from '../../db/tenant-scope.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import { getBusinessProfile } from '../tenants/tenant-store.ts';

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import type { Db } from '../../migrations/database.ts';
-import { withTenant } from '../../migrations/tenant-scope.ts';
+import type { Db } from '../../db/database.ts';
+import { withTenant } from '../../db/tenant-scope.ts';
 import { appendMessage, type Channel, openConversation } from '../conversation/conversation-store.ts';
 
 export interface SeededMessage {

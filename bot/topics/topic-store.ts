@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { queryRows, type Tx } from '../../migrations/database.ts';
+import { queryRows, type Tx } from '../../db/database.ts';
 import {
   conversationMessages,
   topicRuns,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { withTenant } from '../../db/tenant-scope.ts';
+import { createTestDatabase, type TestDatabase } from '../../db/testing/test-database.ts';
 import { topicRuns } from '../../migrations/schema/index.ts';
-import { withTenant } from '../../migrations/tenant-scope.ts';
-import { createTestDatabase, type TestDatabase } from '../../migrations/test-database.ts';
 import { silentLogger } from '../logger.ts';
 import { createTenant, updateBusinessProfile } from '../tenants/tenant-store.ts';
 import { type DaySummary, runDailyTopics } from './run-daily-topics.ts';

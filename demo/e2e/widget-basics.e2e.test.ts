@@ -4,7 +4,7 @@ import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendMessage } from '../../bot/conversation/conversation-store.ts';
 import { findTenantIdBySlug } from '../../bot/tenants/tenant-store.ts';
-import { withTenant } from '../../migrations/tenant-scope.ts';
+import { withTenant } from '../../db/tenant-scope.ts';
 import { DEMO_SLUG } from '../seed-demo.ts';
 import { launchChromium } from './browser.ts';
 import { type DemoServer, startDemoServer } from './demo-server.ts';

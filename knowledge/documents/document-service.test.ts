@@ -2,10 +2,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { withTenant } from '../../db/tenant-scope.ts';
 import { documents, knowledgeChunks } from '../../migrations/schema/index.ts';
-import { withTenant } from '../../migrations/tenant-scope.ts';
 import { getJob } from '../jobs/job-store.ts';
-import { createKnowledgeTestbed, type KnowledgeTestbed } from '../test-knowledge.ts';
+import { createKnowledgeTestbed, type KnowledgeTestbed } from '../testing/knowledge-testbed.ts';
 import { createDocumentService, type DocumentService } from './document-service.ts';
 import { getDocument } from './document-store.ts';
 

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
+import { withTenant } from '../../db/tenant-scope.ts';
 import { documents } from '../../migrations/schema/index.ts';
-import { withTenant } from '../../migrations/tenant-scope.ts';
 import { claimedFormat, MIME_TYPES, verifyFormat } from '../ingest/extract/document-format.ts';
 import { readableError } from '../ingest/extract/extraction-error.ts';
 import { deleteSourceChunks, forget } from '../ingest/index-chunks.ts';

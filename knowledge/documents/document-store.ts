@@ -1,5 +1,5 @@
 import { asc, desc, eq } from 'drizzle-orm';
-import type { Tx } from '../../migrations/database.ts';
+import type { Tx } from '../../db/database.ts';
 import { documents } from '../../migrations/schema/index.ts';
 
 export type DocumentRow = typeof documents.$inferSelect;

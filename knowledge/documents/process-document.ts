@@ -1,5 +1,5 @@
 import { extname } from 'node:path';
-import { withTenant } from '../../migrations/tenant-scope.ts';
+import { withTenant } from '../../db/tenant-scope.ts';
 import { chunkMarkdown } from '../ingest/chunk-markdown.ts';
 import type { DocumentFormat } from '../ingest/extract/document-format.ts';
 import { extractDocument } from '../ingest/extract/extract-document.ts';

@@ -33,7 +33,7 @@ export function createHashedEmbedder(): Embedder {
     relevance(cosine) {
       // Unrelated texts share a few n-grams: the best chunk for a question the knowledge cannot
       // answer stays below a cosine of about 0.2, while right answers to paraphrased questions
-      // mostly score 0.3 to 0.6 (measured on the benchmark sets in knowledge/bench).
+      // mostly score 0.3 to 0.6 (measured on the benchmark sets in bench/data).
       return clamp((cosine - 0.12) / 0.3);
     },
   };

@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withTenant } from '../../db/tenant-scope.ts';
 import { knowledgeChunks } from '../../migrations/schema/index.ts';
-import { withTenant } from '../../migrations/tenant-scope.ts';
 import { createDocumentService } from '../documents/document-service.ts';
-import { createKnowledgeTestbed, type KnowledgeTestbed } from '../test-knowledge.ts';
+import { createKnowledgeTestbed, type KnowledgeTestbed } from '../testing/knowledge-testbed.ts';
 import { type OpenAiStandIn, startOpenAiStandIn } from '../testing/openai-stand-in.ts';
 import { createOpenAiEmbedder, EmbeddingDimensionError } from './openai-embedder.ts';
 

@@ -1,5 +1,5 @@
 import { and, asc, eq } from 'drizzle-orm';
-import type { Tx } from '../../migrations/database.ts';
+import type { Tx } from '../../db/database.ts';
 import { faqEntries, knowledgeChunks } from '../../migrations/schema/index.ts';
 import type { Language } from '../text/detect-language.ts';
 

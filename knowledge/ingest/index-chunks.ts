@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
-import type { Db, Tx } from '../../migrations/database.ts';
+import type { Db, Tx } from '../../db/database.ts';
+import { withTenant } from '../../db/tenant-scope.ts';
 import { knowledgeChunks } from '../../migrations/schema/index.ts';
-import { withTenant } from '../../migrations/tenant-scope.ts';
 import type { Embedder } from '../embed/embedder.ts';
 import type { KnowledgeLogger } from '../knowledge-logger.ts';
 import type { VectorStore } from '../vector/vector-store.ts';

@@ -1,4 +1,4 @@
-import type { Db } from '../../migrations/database.ts';
+import type { Db } from '../../db/database.ts';
 import type { KnowledgeLogger } from '../knowledge-logger.ts';
 import { type JobCounters, type JobProgress, saveJobProgress } from './job-store.ts';
 

@@ -1,6 +1,6 @@
 import Bottleneck from 'bottleneck';
-import type { Db } from '../../migrations/database.ts';
-import { KNOWLEDGE_TABLES, refreshPlannerStatistics } from '../../migrations/planner-statistics.ts';
+import type { Db } from '../../db/database.ts';
+import { KNOWLEDGE_TABLES, refreshPlannerStatistics } from '../../db/planner-statistics.ts';
 import { readableError } from '../ingest/extract/extraction-error.ts';
 import type { KnowledgeLogger } from '../knowledge-logger.ts';
 import {

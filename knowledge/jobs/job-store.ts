@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
-import type { Db, Tx } from '../../migrations/database.ts';
+import type { Db, Tx } from '../../db/database.ts';
+import { withTenant } from '../../db/tenant-scope.ts';
 import { knowledgeJobs } from '../../migrations/schema/index.ts';
-import { withTenant } from '../../migrations/tenant-scope.ts';
 
 export type KnowledgeJob = typeof knowledgeJobs.$inferSelect;
 export type JobKind = 'ingest' | 'crawl' | 'reembed' | 'reindex';

@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
-import { queryRows } from '../../migrations/database.ts';
+import { queryRows } from '../../db/database.ts';
+import { withoutTenant, withTenant } from '../../db/tenant-scope.ts';
 import { documents, knowledgeJobs, websiteSources } from '../../migrations/schema/index.ts';
-import { withoutTenant, withTenant } from '../../migrations/tenant-scope.ts';
 import { HEARTBEAT_MS } from '../jobs/job-runner.ts';
 import { createJob, getJob, type KnowledgeJob } from '../jobs/job-store.ts';
 import type { KnowledgeDeps } from '../knowledge-deps.ts';

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { queryRows } from '../../migrations/database.ts';
-import { withTenant } from '../../migrations/tenant-scope.ts';
+import { queryRows } from '../../db/database.ts';
+import { withTenant } from '../../db/tenant-scope.ts';
 import { EMBED_BATCH } from '../ingest/index-chunks.ts';
 import type { JobWork } from '../jobs/job-runner.ts';
 import type { KnowledgeDeps } from '../knowledge-deps.ts';

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, type Tx } from '../../migrations/database.ts';
+import { queryRows, type Tx } from '../../db/database.ts';
 import type { Language } from '../text/detect-language.ts';
 import { normalizeWords } from '../text/normalize-words.ts';
 import { impliedTopicWords } from '../text/question-topics.ts';

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withTenant } from '../../migrations/tenant-scope.ts';
+import { withTenant } from '../../db/tenant-scope.ts';
 import { createFaqEntry } from '../faq/faq-store.ts';
-import { createKnowledgeTestbed, type KnowledgeTestbed } from '../test-knowledge.ts';
+import { createKnowledgeTestbed, type KnowledgeTestbed } from '../testing/knowledge-testbed.ts';
 import { ChunkRowCache } from './chunk-row-cache.ts';
 import { type ChunkRow, createHybridRetriever } from './hybrid-retriever.ts';
 import { LexicalIndexCache } from './lexical-index-cache.ts';

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { batched, byGroup, gathered } from '../../migrations/batched.ts';
-import { type Db, queryRows, type Tx } from '../../migrations/database.ts';
-import { withTenant } from '../../migrations/tenant-scope.ts';
+import { batched, byGroup, gathered } from '../../db/batched.ts';
+import { type Db, queryRows, type Tx } from '../../db/database.ts';
+import { withTenant } from '../../db/tenant-scope.ts';
 import type { Embedder } from '../embed/embedder.ts';
 import type { KnowledgeLogger } from '../knowledge-logger.ts';
 import type { Language } from '../text/detect-language.ts';

@@ -1,5 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { queryRows, type Tx } from '../../migrations/database.ts';
+import { queryRows, type Tx } from '../../db/database.ts';
 import { type Bm25Parameters, DEFAULT_BM25, type IndexedChunk, LexicalIndex } from './lexical-index.ts';
 import { readSnapshot, writeSnapshot } from './lexical-index-snapshot.ts';
 import { TypoVocabulary } from './typo-vocabulary.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withTenant } from '../../db/tenant-scope.ts';
+import { createTestDatabase, type TestDatabase } from '../../db/testing/test-database.ts';
 import { tenants } from '../../migrations/schema/index.ts';
-import { withTenant } from '../../migrations/tenant-scope.ts';
-import { createTestDatabase, type TestDatabase } from '../../migrations/test-database.ts';
 import { createFaqEntry, deleteFaqEntry, type FaqInput } from '../faq/faq-store.ts';
 import { createLexicalRetriever } from './lexical-retriever.ts';
 import type { Retriever } from './retrieval-hit.ts';

@@ -1,4 +1,4 @@
-import type { Db } from '../../migrations/database.ts';
+import type { Db } from '../../db/database.ts';
 import { createHybridRetriever, DEFAULT_RELEVANCE_THRESHOLD } from './hybrid-retriever.ts';
 import type { Retriever } from './retrieval-hit.ts';
 

@@ -1,4 +1,4 @@
-import type { Tx } from '../../migrations/database.ts';
+import type { Tx } from '../../db/database.ts';
 import type { Language } from '../text/detect-language.ts';
 
 /** Where an answer came from, as shown to the visitor. */

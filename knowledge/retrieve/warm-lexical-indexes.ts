@@ -1,5 +1,5 @@
-import type { Db } from '../../migrations/database.ts';
-import { withTenant } from '../../migrations/tenant-scope.ts';
+import type { Db } from '../../db/database.ts';
+import { withTenant } from '../../db/tenant-scope.ts';
 import type { KnowledgeLogger } from '../knowledge-logger.ts';
 import type { LexicalIndexCache } from './lexical-index-cache.ts';
 

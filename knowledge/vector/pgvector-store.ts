@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { queryRows } from '../../migrations/database.ts';
+import { queryRows } from '../../db/database.ts';
 import type { VectorMatch, VectorStore } from './vector-store.ts';
 
 /** Candidates the HNSW search keeps per query; above the fused ranking's needs, below costly. */

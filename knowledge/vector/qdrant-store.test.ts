@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { withTenant } from '../../db/tenant-scope.ts';
 import { documents, knowledgeChunks } from '../../migrations/schema/index.ts';
-import { withTenant } from '../../migrations/tenant-scope.ts';
 import { createDocumentService, type DocumentService } from '../documents/document-service.ts';
 import { rebuildVectors } from '../maintenance/rebuild-vectors.ts';
-import { createKnowledgeTestbed, type KnowledgeTestbed } from '../test-knowledge.ts';
-import { type QdrantStandIn, startQdrantStandIn } from './qdrant-stand-in.ts';
+import { createKnowledgeTestbed, type KnowledgeTestbed } from '../testing/knowledge-testbed.ts';
+import { type QdrantStandIn, startQdrantStandIn } from '../testing/qdrant-stand-in.ts';
 import { createQdrantStore, type QdrantVectorStoreHandle } from './qdrant-store.ts';
 
 let qdrant: QdrantStandIn;

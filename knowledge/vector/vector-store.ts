@@ -1,4 +1,4 @@
-import type { Tx } from '../../migrations/database.ts';
+import type { Tx } from '../../db/database.ts';
 
 /** A chunk's vector on its way to a store, with what the store filters on. */
 export interface VectorPoint {

@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { withTenant } from '../../db/tenant-scope.ts';
 import { knowledgeChunks, websitePages } from '../../migrations/schema/index.ts';
-import { withTenant } from '../../migrations/tenant-scope.ts';
 import { getJob } from '../jobs/job-store.ts';
-import { createKnowledgeTestbed, type KnowledgeTestbed } from '../test-knowledge.ts';
-import { article, html, redirect, startTestSite, type TestSite, text } from './test-site.ts';
+import { createKnowledgeTestbed, type KnowledgeTestbed } from '../testing/knowledge-testbed.ts';
+import { article, html, redirect, startTestSite, type TestSite, text } from '../testing/test-site.ts';
 import { createWebsiteService, type WebsiteService } from './website-service.ts';
 import { getWebsiteSource, listWebsitePages } from './website-store.ts';
 

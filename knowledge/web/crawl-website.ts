@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { and, count, eq, inArray, sql } from 'drizzle-orm';
+import { withTenant } from '../../db/tenant-scope.ts';
 import { websitePages, websiteSources } from '../../migrations/schema/index.ts';
-import { withTenant } from '../../migrations/tenant-scope.ts';
 import { chunkMarkdown } from '../ingest/chunk-markdown.ts';
 import { extractHtml } from '../ingest/extract/extract-html.ts';
 import { readableError } from '../ingest/extract/extraction-error.ts';

@@ -1,7 +1,7 @@
 import { and, eq, ne } from 'drizzle-orm';
-import { PG_UNIQUE_VIOLATION, sqlState } from '../../migrations/database-errors.ts';
+import { PG_UNIQUE_VIOLATION, sqlState } from '../../db/database-errors.ts';
+import { withTenant } from '../../db/tenant-scope.ts';
 import { websitePages, websiteSources } from '../../migrations/schema/index.ts';
-import { withTenant } from '../../migrations/tenant-scope.ts';
 import { deleteChunksOfSources, forget } from '../ingest/index-chunks.ts';
 import { createJob, type KnowledgeJob } from '../jobs/job-store.ts';
 import type { KnowledgeDeps } from '../knowledge-deps.ts';

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, lt } from 'drizzle-orm';
-import type { Tx } from '../../migrations/database.ts';
+import type { Tx } from '../../db/database.ts';
 import { websitePages, websiteSources } from '../../migrations/schema/index.ts';
 
 export type WebsiteSource = typeof websiteSources.$inferSelect;

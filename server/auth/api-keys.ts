@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { type Db, queryRows } from '../../migrations/database.ts';
+import { type Db, queryRows } from '../../db/database.ts';
+import { withoutTenant, withTenant } from '../../db/tenant-scope.ts';
 import { apiKeys } from '../../migrations/schema/index.ts';
-import { withoutTenant, withTenant } from '../../migrations/tenant-scope.ts';
 
 export interface CreatedApiKey {
   id: string;

@@ -13,8 +13,8 @@ import {
   setVisitorProfile,
 } from '../../bot/conversation/visitor-conversation.ts';
 import type { Logger } from '../../bot/logger.ts';
-import type { Db } from '../../migrations/database.ts';
-import { withTenant } from '../../migrations/tenant-scope.ts';
+import type { Db } from '../../db/database.ts';
+import { withTenant } from '../../db/tenant-scope.ts';
 import { signVisitorToken, type VisitorIdentity, verifyVisitorToken } from '../auth/visitor-token.ts';
 import {
   type ClientFrame,

@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { GraphStandIn } from '../../bot/channels/meta/graph-stand-in.ts';
-import { openDatabase } from '../../migrations/database.ts';
+import { GraphStandIn } from '../../bot/testing/graph-stand-in.ts';
+import { openDatabase } from '../../db/database.ts';
 import { socialAccounts } from '../../migrations/schema/index.ts';
 import { runCli } from './run-cli.ts';
 

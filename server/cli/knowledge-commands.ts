@@ -2,14 +2,14 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import Type, { type Static } from 'typebox';
 import { findTenantIdBySlug } from '../../bot/tenants/tenant-store.ts';
+import type { Db } from '../../db/database.ts';
+import { withTenant } from '../../db/tenant-scope.ts';
 import { listDocuments } from '../../knowledge/documents/document-store.ts';
 import type { ProgressSnapshot } from '../../knowledge/jobs/job-progress.ts';
 import type { JobOutcome } from '../../knowledge/jobs/job-runner.ts';
 import { KnowledgeRequestError } from '../../knowledge/knowledge-errors.ts';
 import { allTenantIds } from '../../knowledge/maintenance/knowledge-maintenance.ts';
 import { listWebsiteSources } from '../../knowledge/web/website-store.ts';
-import type { Db } from '../../migrations/database.ts';
-import { withTenant } from '../../migrations/tenant-scope.ts';
 import type { Knowledge } from '../knowledge-setup.ts';
 
 const Tenant = Type.String({ minLength: 1, maxLength: 100 });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestVisitor } from '../chat/test-visitor.ts';
+import { TestVisitor } from '../testing/test-visitor.ts';
 
 const bin = fileURLToPath(new URL('./causette.mjs', import.meta.url));
 

@@ -2,8 +2,8 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { systemClock } from '../../bot/clock.ts';
 import { parseTopicDate } from '../../bot/topics/topic-date.ts';
-import { DataDirBusyError, lockHolder } from '../../migrations/data-dir-lock.ts';
-import type { Database } from '../../migrations/database.ts';
+import { DataDirBusyError, lockHolder } from '../../db/data-dir-lock.ts';
+import type { Database } from '../../db/database.ts';
 import { deriveServerKeys, loadOrCreateSecret } from '../auth/server-secret.ts';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { sendControlCommand } from '../control/control-client.ts';
@@ -123,7 +123,7 @@ async function start(config: Config): Promise<number> {
 }
 
 async function migrate(config: Config): Promise<number> {
-  const { runMigrations } = await import('../../migrations/migrate.ts');
+  const { runMigrations } = await import('../../db/migrate.ts');
   const database = await open(config);
   try {
     await runMigrations(database);
@@ -176,7 +176,7 @@ async function adminAll(config: Config, commands: AdminCommand[]): Promise<Recor
   }
   const [{ runMigrations }, { createKnowledge }, { createLlmServices }, { runAdminCommand }, graph, meta] =
     await Promise.all([
-      import('../../migrations/migrate.ts'),
+      import('../../db/migrate.ts'),
       import('../knowledge-setup.ts'),
       import('../../bot/agent/llm-services.ts'),
       import('./admin-commands.ts'),
@@ -486,7 +486,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 const quietLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 async function open(config: Config): Promise<Database> {
-  const { openDatabase } = await import('../../migrations/database.ts');
+  const { openDatabase } = await import('../../db/database.ts');
   return config.databaseUrl
     ? openDatabase({ driver: 'postgres', url: config.databaseUrl, maxConnections: 2 })
     : openDatabase({ driver: 'pglite', dataDir: config.dataDir });

@@ -6,7 +6,7 @@ import { findTenantIdBySlug } from '../../bot/tenants/tenant-store.ts';
 import { generateDay } from '../../bot/topics/generated-day.ts';
 import { seedCustomerMessages } from '../../bot/topics/seed-day.ts';
 import { localDate, previousDay } from '../../bot/topics/topic-date.ts';
-import { openDatabase } from '../../migrations/database.ts';
+import { openDatabase } from '../../db/database.ts';
 import { runCli } from './run-cli.ts';
 
 let dataDir: string;

@@ -3,9 +3,9 @@ import { silentLogger } from '../../bot/logger.ts';
 import { getBusinessProfile, getTenant } from '../../bot/tenants/tenant-store.ts';
 import { knownTimeZone, localDate, parseTopicDate, previousDay } from '../../bot/topics/topic-date.ts';
 import { getDayReport } from '../../bot/topics/topic-store.ts';
+import type { Db } from '../../db/database.ts';
+import { withTenant } from '../../db/tenant-scope.ts';
 import { allTenantIds } from '../../knowledge/maintenance/knowledge-maintenance.ts';
-import type { Db } from '../../migrations/database.ts';
-import { withTenant } from '../../migrations/tenant-scope.ts';
 import { createDailyTopics } from '../topics-setup.ts';
 import type { CommandContext } from './admin-commands.ts';
 

@@ -2,7 +2,7 @@ import { chmod, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { Compile } from 'typebox/compile';
 import type { Logger } from '../../bot/logger.ts';
-import type { Db } from '../../migrations/database.ts';
+import type { Db } from '../../db/database.ts';
 import { AdminCommand, type CommandContext, runAdminCommand } from '../cli/admin-commands.ts';
 import type { Knowledge } from '../knowledge-setup.ts';
 import { controlSocketPath } from './control-socket-path.ts';

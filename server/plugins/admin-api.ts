@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Bot } from '../../bot/create-bot.ts';
-import type { Db } from '../../migrations/database.ts';
+import type { Db } from '../../db/database.ts';
 import { resolveApiKey } from '../auth/api-keys.ts';
 import { Errors } from '../errors.ts';
 import type { Knowledge } from '../knowledge-setup.ts';

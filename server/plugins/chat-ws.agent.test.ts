@@ -2,6 +2,8 @@ import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../bot/logger.ts';
 import { createTenant, updateBusinessProfile } from '../../bot/tenants/tenant-store.ts';
+import { withTenant } from '../../db/tenant-scope.ts';
+import { createTestDatabase, type TestDatabase } from '../../db/testing/test-database.ts';
 import { createFaqEntry } from '../../knowledge/faq/faq-store.ts';
 import { type OpenAiStandIn, startOpenAiStandIn } from '../../knowledge/testing/openai-stand-in.ts';
 import {
@@ -12,11 +14,15 @@ import {
   leads,
   meetings,
 } from '../../migrations/schema/index.ts';
-import { withTenant } from '../../migrations/tenant-scope.ts';
-import { createTestDatabase, type TestDatabase } from '../../migrations/test-database.ts';
-import { TestVisitor } from '../chat/test-visitor.ts';
-import { agentRequests, lastMessageText, routeChat, testLlmOptions, toolResults } from '../test-agent.ts';
-import { startTestApp, type TestApp } from '../test-app.ts';
+import { startTestApp, type TestApp } from '../testing/test-app.ts';
+import {
+  agentRequests,
+  lastMessageText,
+  routeChat,
+  testLlmOptions,
+  toolResults,
+} from '../testing/test-llm.ts';
+import { TestVisitor } from '../testing/test-visitor.ts';
 
 let testDb: TestDatabase;
 let openai: OpenAiStandIn;

@@ -1,13 +1,13 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTenant } from '../../bot/tenants/tenant-store.ts';
+import { withTenant } from '../../db/tenant-scope.ts';
+import { createTestDatabase, type TestDatabase } from '../../db/testing/test-database.ts';
 import { conversations } from '../../migrations/schema/index.ts';
-import { withTenant } from '../../migrations/tenant-scope.ts';
-import { createTestDatabase, type TestDatabase } from '../../migrations/test-database.ts';
 import { createApiKey } from '../auth/api-keys.ts';
 import { identityHash } from '../chat/identity.ts';
-import { TestVisitor } from '../chat/test-visitor.ts';
-import { startTestApp, type TestApp } from '../test-app.ts';
+import { startTestApp, type TestApp } from '../testing/test-app.ts';
+import { TestVisitor } from '../testing/test-visitor.ts';
 
 let testDb: TestDatabase;
 let server: TestApp;

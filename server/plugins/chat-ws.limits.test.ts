@@ -2,9 +2,9 @@ import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTenant } from '../../bot/tenants/tenant-store.ts';
-import { createTestDatabase, type TestDatabase } from '../../migrations/test-database.ts';
-import { TestVisitor } from '../chat/test-visitor.ts';
-import { startTestApp, type TestApp } from '../test-app.ts';
+import { createTestDatabase, type TestDatabase } from '../../db/testing/test-database.ts';
+import { startTestApp, type TestApp } from '../testing/test-app.ts';
+import { TestVisitor } from '../testing/test-visitor.ts';
 
 /**
  * Bad and abusive input (issue: "Bad input"): each is answered with an error frame, a close with a

@@ -3,10 +3,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { appendMessage } from '../../bot/conversation/conversation-store.ts';
 import type { Responder } from '../../bot/responder.ts';
 import { createTenant } from '../../bot/tenants/tenant-store.ts';
-import { withTenant } from '../../migrations/tenant-scope.ts';
-import { createTestDatabase, type TestDatabase } from '../../migrations/test-database.ts';
-import { TestVisitor } from '../chat/test-visitor.ts';
-import { startTestApp, type TestApp } from '../test-app.ts';
+import { withTenant } from '../../db/tenant-scope.ts';
+import { createTestDatabase, type TestDatabase } from '../../db/testing/test-database.ts';
+import { startTestApp, type TestApp } from '../testing/test-app.ts';
+import { TestVisitor } from '../testing/test-visitor.ts';
 
 /**
  * Several server processes on one database, as BRIEF.md's scale-out asks: two apps with their own

@@ -1,13 +1,13 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTenant, updateWidgetConfig } from '../../bot/tenants/tenant-store.ts';
+import { withTenant } from '../../db/tenant-scope.ts';
+import { createTestDatabase, type TestDatabase } from '../../db/testing/test-database.ts';
 import { createFaqEntry } from '../../knowledge/faq/faq-store.ts';
 import { conversationMessages, conversations } from '../../migrations/schema/index.ts';
-import { withTenant } from '../../migrations/tenant-scope.ts';
-import { createTestDatabase, type TestDatabase } from '../../migrations/test-database.ts';
 import { signVisitorToken } from '../auth/visitor-token.ts';
-import { HandshakeRefused, TestVisitor } from '../chat/test-visitor.ts';
-import { startTestApp, type TestApp } from '../test-app.ts';
+import { startTestApp, type TestApp } from '../testing/test-app.ts';
+import { HandshakeRefused, TestVisitor } from '../testing/test-visitor.ts';
 
 let testDb: TestDatabase;
 let server: TestApp;

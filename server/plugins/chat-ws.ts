@@ -3,7 +3,7 @@ import Type from 'typebox';
 import type { WebSocket } from 'ws';
 import type { ConversationEvents } from '../../bot/conversation/conversation-events.ts';
 import type { TurnHandler } from '../../bot/conversation/turn-handler.ts';
-import type { Db } from '../../migrations/database.ts';
+import type { Db } from '../../db/database.ts';
 import { Limiter } from '../chat/limiter.ts';
 import { BucketMap, TokenBucket } from '../chat/token-bucket.ts';
 import { VisitorSession } from '../chat/visitor-session.ts';

@@ -1,6 +1,6 @@
 import Fastify from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../migrations/test-database.ts';
+import { createTestDatabase, type TestDatabase } from '../../db/testing/test-database.ts';
 import { healthPlugin } from './health.ts';
 
 let testDb: TestDatabase;

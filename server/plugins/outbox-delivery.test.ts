@@ -1,17 +1,17 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { updateChannelSettings } from '../../bot/channels/meta/channel-settings-store.ts';
-import { GRAPH_ERRORS } from '../../bot/channels/meta/graph-stand-in.ts';
 import type { Responder } from '../../bot/responder.ts';
+import { GRAPH_ERRORS } from '../../bot/testing/graph-stand-in.ts';
+import { withTenant } from '../../db/tenant-scope.ts';
+import { createTestDatabase, type TestDatabase } from '../../db/testing/test-database.ts';
 import { conversationMessages, conversations, outboundMessages } from '../../migrations/schema/index.ts';
-import { withTenant } from '../../migrations/tenant-scope.ts';
-import { createTestDatabase, type TestDatabase } from '../../migrations/test-database.ts';
 import {
   type MetaTestKit,
   replyAsOperator,
   startMetaTestKit,
   whatsappTextPayload,
-} from '../webhooks/meta-test-kit.ts';
+} from '../testing/meta-test-kit.ts';
 
 let testDb: TestDatabase;
 let kit: MetaTestKit;

@@ -1,14 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { signHubBody } from '../../bot/channels/meta/hub-signature.ts';
-import { queryRows } from '../../migrations/database.ts';
-import { createTestDatabase, type TestDatabase } from '../../migrations/test-database.ts';
+import { queryRows } from '../../db/database.ts';
+import { createTestDatabase, type TestDatabase } from '../../db/testing/test-database.ts';
 import {
   type MetaTestKit,
   startMetaTestKit,
   WHATSAPP_PHONE_ID,
   whatsappFixture,
-} from '../webhooks/meta-test-kit.ts';
+} from '../testing/meta-test-kit.ts';
 
 let testDb: TestDatabase;
 let kit: MetaTestKit;

@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { withTenant } from '../../db/tenant-scope.ts';
+import { createTestDatabase, type TestDatabase } from '../../db/testing/test-database.ts';
 import { conversationMessages } from '../../migrations/schema/index.ts';
-import { withTenant } from '../../migrations/tenant-scope.ts';
-import { createTestDatabase, type TestDatabase } from '../../migrations/test-database.ts';
-import { type MetaTestKit, startMetaTestKit, TestClock } from '../webhooks/meta-test-kit.ts';
+import { type MetaTestKit, startMetaTestKit, TestClock } from '../testing/meta-test-kit.ts';
 
 const FIXTURE_TIME = 1_731_000_000_000;
-const fixturesDir = fileURLToPath(new URL('../../bot/channels/instagram/fixtures/', import.meta.url));
+const fixturesDir = fileURLToPath(new URL('../../bot/channels/meta/instagram/fixtures/', import.meta.url));
 const fixture = (name: string) => readFileSync(`${fixturesDir}${name}`, 'utf8');
 
 let testDb: TestDatabase;

@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GRAPH_ERRORS } from '../../bot/channels/meta/graph-stand-in.ts';
 import { signHubBody } from '../../bot/channels/meta/hub-signature.ts';
 import type { Responder } from '../../bot/responder.ts';
 import { createTenant } from '../../bot/tenants/tenant-store.ts';
+import { GRAPH_ERRORS } from '../../bot/testing/graph-stand-in.ts';
+import { withTenant } from '../../db/tenant-scope.ts';
+import { createTestDatabase, type TestDatabase } from '../../db/testing/test-database.ts';
 import { conversationMessages, conversations, outboundMessages } from '../../migrations/schema/index.ts';
-import { withTenant } from '../../migrations/tenant-scope.ts';
-import { createTestDatabase, type TestDatabase } from '../../migrations/test-database.ts';
 import {
   INSTAGRAM_ACCOUNT_ID,
   instagramPayload,
@@ -16,12 +16,12 @@ import {
   replyAsOperator,
   startMetaTestKit,
   TestClock,
-} from '../webhooks/meta-test-kit.ts';
+} from '../testing/meta-test-kit.ts';
 
 const CUSTOMER = '6543210987654321';
 const FIXTURE_TIME = 1_731_000_000_000;
 const HOUR = 3_600_000;
-const fixturesDir = fileURLToPath(new URL('../../bot/channels/instagram/fixtures/', import.meta.url));
+const fixturesDir = fileURLToPath(new URL('../../bot/channels/meta/instagram/fixtures/', import.meta.url));
 const fixture = (name: string) => readFileSync(`${fixturesDir}${name}`, 'utf8');
 
 let testDb: TestDatabase;

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { verifyInstagramSignature } from '../../bot/channels/instagram/verify-signature.ts';
+import { verifyInstagramSignature } from '../../bot/channels/meta/instagram/verify-signature.ts';
 import type { WebhookInbox } from '../../bot/channels/meta/webhook-inbox.ts';
 import type { MetaConfig } from '../config.ts';
 import { registerMetaWebhook } from '../webhooks/meta-webhook.ts';

@@ -1,10 +1,10 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withTenant } from '../../db/tenant-scope.ts';
+import { createTestDatabase, type TestDatabase } from '../../db/testing/test-database.ts';
 import { conversationMessages, outboundMessages } from '../../migrations/schema/index.ts';
-import { withTenant } from '../../migrations/tenant-scope.ts';
-import { createTestDatabase, type TestDatabase } from '../../migrations/test-database.ts';
-import { type MetaTestKit, startMetaTestKit, whatsappFixture } from '../webhooks/meta-test-kit.ts';
+import { type MetaTestKit, startMetaTestKit, whatsappFixture } from '../testing/meta-test-kit.ts';
 
 let testDb: TestDatabase;
 let kit: MetaTestKit;
@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 const fixtures = readdirSync(
-  fileURLToPath(new URL('../../bot/channels/whatsapp/fixtures/', import.meta.url)),
+  fileURLToPath(new URL('../../bot/channels/meta/whatsapp/fixtures/', import.meta.url)),
 ).filter((name) => name.endsWith('.json'));
 
 /** What each fixture must produce: the stored customer message (if any) and whether the bot answers. */

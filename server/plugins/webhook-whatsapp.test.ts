@@ -1,11 +1,11 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { queryRows } from '../../db/database.ts';
+import { withTenant } from '../../db/tenant-scope.ts';
+import { createTestDatabase, type TestDatabase } from '../../db/testing/test-database.ts';
 import { createFaqEntry } from '../../knowledge/faq/faq-store.ts';
-import { queryRows } from '../../migrations/database.ts';
 import { conversationMessages, conversations, outboundMessages } from '../../migrations/schema/index.ts';
-import { withTenant } from '../../migrations/tenant-scope.ts';
-import { createTestDatabase, type TestDatabase } from '../../migrations/test-database.ts';
-import { type MetaTestKit, startMetaTestKit, WHATSAPP_PHONE_ID } from '../webhooks/meta-test-kit.ts';
+import { type MetaTestKit, startMetaTestKit, WHATSAPP_PHONE_ID } from '../testing/meta-test-kit.ts';
 
 let testDb: TestDatabase;
 let kit: MetaTestKit;

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { WebhookInbox } from '../../bot/channels/meta/webhook-inbox.ts';
-import { verifyWhatsAppSignature } from '../../bot/channels/whatsapp/verify-signature.ts';
+import { verifyWhatsAppSignature } from '../../bot/channels/meta/whatsapp/verify-signature.ts';
 import type { MetaConfig } from '../config.ts';
 import { registerMetaWebhook } from '../webhooks/meta-webhook.ts';
 

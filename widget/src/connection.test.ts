@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FakeSocket, installLocalStorage } from '../testing/test-doubles.ts';
 import { Connection } from './panel.tsx';
-import { FakeSocket, installLocalStorage } from './test-doubles.ts';
 
 const KEY = 'causette:shop';
 let store: Map<string, string>;

@@ -1,7 +1,7 @@
 import { h } from 'preact';
 import { describe, expect, it } from 'vitest';
+import { toHtml } from '../testing/test-doubles.ts';
 import { Markdown } from './panel.tsx';
-import { toHtml } from './test-doubles.ts';
 
 const md = (text: string) => toHtml(h(Markdown, { text }));
 

@@ -1,7 +1,7 @@
 import { tool } from 'langchain';
 import { z } from 'zod';
-import type { Db } from '../../../migrations/database.ts';
-import { withTenant } from '../../../migrations/tenant-scope.ts';
+import type { Db } from '../../../db/database.ts';
+import { withTenant } from '../../../db/tenant-scope.ts';
 import { getConversation } from '../../conversation/conversation-store.ts';
 import { getLeadOfConversation } from '../../leads/lead-store.ts';
 import { offerMeeting } from '../../meetings/meeting-store.ts';

@@ -1,8 +1,8 @@
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
-import type { Db, Tx } from '../../../migrations/database.ts';
-import { PG_UNIQUE_VIOLATION, sqlState } from '../../../migrations/database-errors.ts';
+import type { Db, Tx } from '../../../db/database.ts';
+import { PG_UNIQUE_VIOLATION, sqlState } from '../../../db/database-errors.ts';
+import { withTenant } from '../../../db/tenant-scope.ts';
 import { conversationMessages, conversations, outboundMessages } from '../../../migrations/schema/index.ts';
-import { withTenant } from '../../../migrations/tenant-scope.ts';
 import { appendMessage } from '../../conversation/conversation-store.ts';
 import type { TurnHandler } from '../../conversation/turn-handler.ts';
 import { HUMAN_OWNED, isHumanOwned } from '../../escalation/handoff.ts';

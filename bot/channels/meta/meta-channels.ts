@@ -1,14 +1,13 @@
 import { sql } from 'drizzle-orm';
-import type { Db } from '../../../migrations/database.ts';
-import { queryRows } from '../../../migrations/database.ts';
-import { withoutTenant, withTenant } from '../../../migrations/tenant-scope.ts';
+import type { Db } from '../../../db/database.ts';
+import { queryRows } from '../../../db/database.ts';
+import { withoutTenant, withTenant } from '../../../db/tenant-scope.ts';
 import { getConversation } from '../../conversation/conversation-store.ts';
 import type { TurnHandler } from '../../conversation/turn-handler.ts';
 import type { Logger } from '../../logger.ts';
-import { instagramToIncoming } from '../instagram/to-incoming.ts';
-import { whatsappToIncoming } from '../whatsapp/to-incoming.ts';
 import { applyInbound } from './apply-inbound.ts';
 import type { GraphClient } from './graph-client.ts';
+import { instagramToIncoming } from './instagram/to-incoming.ts';
 import { createMetaOutbox, type MetaOutbox } from './outbox.ts';
 import { createOutboxSender, type OutboxSenderDeps } from './outbox-sender.ts';
 import { createProfileFetcher } from './profile-fetcher.ts';
@@ -17,6 +16,7 @@ import { type AccountOwner, findAccountOwner } from './social-account-store.ts';
 import type { TokenCipher } from './token-cipher.ts';
 import { createWebhookInbox, type WebhookInbox } from './webhook-inbox.ts';
 import { createWebhookProcessor, type WebhookProcessorDeps } from './webhook-processor.ts';
+import { whatsappToIncoming } from './whatsapp/to-incoming.ts';
 
 export interface MetaChannelsDeps {
   db: Db;

@@ -1,12 +1,10 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { Db, Tx } from '../../../migrations/database.ts';
-import { queryRows } from '../../../migrations/database.ts';
+import type { Db, Tx } from '../../../db/database.ts';
+import { queryRows } from '../../../db/database.ts';
+import { withoutTenant, withTenant } from '../../../db/tenant-scope.ts';
 import { outboundMessages } from '../../../migrations/schema/index.ts';
-import { withoutTenant, withTenant } from '../../../migrations/tenant-scope.ts';
 import type { MessageRole } from '../../conversation/conversation-store.ts';
 import type { Logger } from '../../logger.ts';
-import { sendInstagram } from '../instagram/send.ts';
-import { sendWhatsApp } from '../whatsapp/send.ts';
 import { OUR_CALLBACK_PREFIX } from './apply-inbound.ts';
 import { type ChannelContact, getContact } from './channel-contacts.ts';
 import { getChannelSettings, windowSettingsOf } from './channel-settings-store.ts';
@@ -14,10 +12,12 @@ import { decideSendMode, type SendMode } from './customer-window.ts';
 import { mergeStatus } from './delivery-status.ts';
 import type { GraphClient } from './graph-client.ts';
 import { GraphApiError } from './graph-error.ts';
+import { sendInstagram } from './instagram/send.ts';
 import { type OutboundPart, refreshDeliverySummary } from './outbox.ts';
 import type { SendLimiters } from './send-limiter.ts';
 import { loadSendingAccount, type SendingAccount } from './social-account-store.ts';
 import { type TokenCipher, TokenDecryptError } from './token-cipher.ts';
+import { sendWhatsApp } from './whatsapp/send.ts';
 
 export interface OutboxSenderDeps {
   db: Db;

@@ -1,5 +1,5 @@
 import { asc, eq, sql } from 'drizzle-orm';
-import type { Tx } from '../../../migrations/database.ts';
+import type { Tx } from '../../../db/database.ts';
 import { conversationMessages, outboundMessages } from '../../../migrations/schema/index.ts';
 import type { OutboundDelivery } from '../../conversation/turn-handler.ts';
 import { getContact } from './channel-contacts.ts';

@@ -1,10 +1,10 @@
 import Bottleneck from 'bottleneck';
-import type { Db } from '../../../migrations/database.ts';
-import { withTenant } from '../../../migrations/tenant-scope.ts';
+import type { Db } from '../../../db/database.ts';
+import { withTenant } from '../../../db/tenant-scope.ts';
 import type { Logger } from '../../logger.ts';
-import { fetchInstagramProfile } from '../instagram/send.ts';
 import { saveFetchedProfile } from './channel-contacts.ts';
 import type { GraphClient } from './graph-client.ts';
+import { fetchInstagramProfile } from './instagram/send.ts';
 import { loadSendingAccount } from './social-account-store.ts';
 import type { TokenCipher } from './token-cipher.ts';
 

@@ -1,9 +1,9 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import type { Db, Tx } from '../../../migrations/database.ts';
-import { queryRows } from '../../../migrations/database.ts';
-import { PG_UNIQUE_VIOLATION, sqlState } from '../../../migrations/database-errors.ts';
+import type { Db, Tx } from '../../../db/database.ts';
+import { queryRows } from '../../../db/database.ts';
+import { PG_UNIQUE_VIOLATION, sqlState } from '../../../db/database-errors.ts';
+import { withoutTenant } from '../../../db/tenant-scope.ts';
 import { socialAccounts } from '../../../migrations/schema/index.ts';
-import { withoutTenant } from '../../../migrations/tenant-scope.ts';
 import type { GraphApi } from './graph-client.ts';
 import type { TokenCipher } from './token-cipher.ts';
 

@@ -1,6 +1,6 @@
+import type { Db, Tx } from '../../../db/database.ts';
+import { withTenant } from '../../../db/tenant-scope.ts';
 import { detectLanguage, type Language } from '../../../knowledge/text/detect-language.ts';
-import type { Db, Tx } from '../../../migrations/database.ts';
-import { withTenant } from '../../../migrations/tenant-scope.ts';
 import type { BotReply, Responder, TurnContext } from '../../responder.ts';
 import { getBusinessProfile } from '../../tenants/tenant-store.ts';
 

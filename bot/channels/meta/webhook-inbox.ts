@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { arrayLiteral } from '../../../migrations/array-literal.ts';
-import type { Db } from '../../../migrations/database.ts';
+import { arrayLiteral } from '../../../db/array-literal.ts';
+import type { Db } from '../../../db/database.ts';
 import type { MetaPlatform } from './social-account-store.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../../migrations/test-database.ts';
+import { createTestDatabase, type TestDatabase } from '../../../db/testing/test-database.ts';
 import { silentLogger } from '../../logger.ts';
 import type { InboundEvent } from './inbound-event.ts';
 import type { WebhookEnvelope } from './webhook-envelope.ts';

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
-import type { Db } from '../../../migrations/database.ts';
-import { queryRows } from '../../../migrations/database.ts';
-import { withoutTenant } from '../../../migrations/tenant-scope.ts';
+import type { Db } from '../../../db/database.ts';
+import { queryRows } from '../../../db/database.ts';
+import { withoutTenant } from '../../../db/tenant-scope.ts';
 import type { Logger } from '../../logger.ts';
 import type { InboundEvent } from './inbound-event.ts';
 import type { AccountOwner, MetaPlatform } from './social-account-store.ts';

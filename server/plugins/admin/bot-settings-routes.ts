@@ -11,8 +11,8 @@ import {
   updateBotSettings,
 } from '../../../bot/settings/bot-settings-store.ts';
 import { getBusinessProfile } from '../../../bot/tenants/tenant-store.ts';
-import type { Db } from '../../../migrations/database.ts';
-import { withTenant } from '../../../migrations/tenant-scope.ts';
+import type { Db } from '../../../db/database.ts';
+import { withTenant } from '../../../db/tenant-scope.ts';
 import { Errors } from '../../errors.ts';
 import { Nullable } from './common-schemas.ts';
 

@@ -3,9 +3,9 @@ import { and, desc, eq, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
 import { getConversation, messagesAfter } from '../../../bot/conversation/conversation-store.ts';
-import type { Db } from '../../../migrations/database.ts';
+import type { Db } from '../../../db/database.ts';
+import { withTenant } from '../../../db/tenant-scope.ts';
 import { conversations } from '../../../migrations/schema/index.ts';
-import { withTenant } from '../../../migrations/tenant-scope.ts';
 import { Errors } from '../../errors.ts';
 import { DateTime, Nullable, UuidParams } from './common-schemas.ts';
 

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTenant } from '../../../bot/tenants/tenant-store.ts';
-import { createTestDatabase, type TestDatabase } from '../../../migrations/test-database.ts';
+import { createTestDatabase, type TestDatabase } from '../../../db/testing/test-database.ts';
 import { createApiKey } from '../../auth/api-keys.ts';
-import { TestVisitor } from '../../chat/test-visitor.ts';
-import { startTestApp, type TestApp } from '../../test-app.ts';
+import { startTestApp, type TestApp } from '../../testing/test-app.ts';
+import { TestVisitor } from '../../testing/test-visitor.ts';
 
 const fixture = (name: string) =>
   readFile(new URL(`../../../knowledge/ingest/extract/fixtures/${name}`, import.meta.url));

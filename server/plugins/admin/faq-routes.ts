@@ -1,9 +1,9 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
+import type { Db } from '../../../db/database.ts';
+import { withTenant } from '../../../db/tenant-scope.ts';
 import { createFaqEntry, deleteFaqEntry, listFaqEntries } from '../../../knowledge/faq/faq-store.ts';
-import type { Db } from '../../../migrations/database.ts';
-import { withTenant } from '../../../migrations/tenant-scope.ts';
 import { Errors } from '../../errors.ts';
 import type { Knowledge } from '../../knowledge-setup.ts';
 import { DateTime, Nullable, UuidParams } from './common-schemas.ts';

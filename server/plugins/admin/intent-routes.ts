@@ -8,8 +8,8 @@ import {
   listTenantIntents,
   saveIntent,
 } from '../../../bot/intents/intent-store.ts';
-import type { Db } from '../../../migrations/database.ts';
-import { withTenant } from '../../../migrations/tenant-scope.ts';
+import type { Db } from '../../../db/database.ts';
+import { withTenant } from '../../../db/tenant-scope.ts';
 import { Errors } from '../../errors.ts';
 import { Nullable } from './common-schemas.ts';
 

@@ -1,9 +1,9 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
+import type { Db } from '../../../db/database.ts';
+import { withTenant } from '../../../db/tenant-scope.ts';
 import { getJob, listJobs } from '../../../knowledge/jobs/job-store.ts';
-import type { Db } from '../../../migrations/database.ts';
-import { withTenant } from '../../../migrations/tenant-scope.ts';
 import { Errors } from '../../errors.ts';
 import { UuidParams } from './common-schemas.ts';
 import { Job } from './knowledge-schemas.ts';

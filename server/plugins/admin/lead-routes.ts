@@ -10,8 +10,8 @@ import {
   updateLeadStatus,
 } from '../../../bot/leads/lead-store.ts';
 import { LEADS_CSV_HEADER, leadCsvRow } from '../../../bot/leads/leads-csv.ts';
-import type { Db } from '../../../migrations/database.ts';
-import { withTenant } from '../../../migrations/tenant-scope.ts';
+import type { Db } from '../../../db/database.ts';
+import { withTenant } from '../../../db/tenant-scope.ts';
 import { Errors } from '../../errors.ts';
 import { DateTime, Nullable, UuidParams } from './common-schemas.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';

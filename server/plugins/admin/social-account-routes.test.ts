@@ -1,13 +1,13 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GRAPH_ERRORS, GraphStandIn } from '../../../bot/channels/meta/graph-stand-in.ts';
 import { tokenContext } from '../../../bot/channels/meta/social-account-store.ts';
 import { createTenant } from '../../../bot/tenants/tenant-store.ts';
+import { GRAPH_ERRORS, GraphStandIn } from '../../../bot/testing/graph-stand-in.ts';
+import { createTestDatabase, type TestDatabase } from '../../../db/testing/test-database.ts';
 import { socialAccounts } from '../../../migrations/schema/index.ts';
-import { createTestDatabase, type TestDatabase } from '../../../migrations/test-database.ts';
 import { createApiKey } from '../../auth/api-keys.ts';
-import { startTestApp, type TestApp } from '../../test-app.ts';
+import { startTestApp, type TestApp } from '../../testing/test-app.ts';
 
 let testDb: TestDatabase;
 let graph: GraphStandIn;

@@ -16,8 +16,8 @@ import {
 } from '../../../bot/channels/meta/social-account-store.ts';
 import type { TokenCipher } from '../../../bot/channels/meta/token-cipher.ts';
 import { AccountMismatchError, verifyAccount } from '../../../bot/channels/meta/verify-account.ts';
-import type { Db } from '../../../migrations/database.ts';
-import { withTenant } from '../../../migrations/tenant-scope.ts';
+import type { Db } from '../../../db/database.ts';
+import { withTenant } from '../../../db/tenant-scope.ts';
 import { Errors } from '../../errors.ts';
 import { DateTime, Nullable, UuidParams } from './common-schemas.ts';
 

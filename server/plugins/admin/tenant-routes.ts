@@ -9,8 +9,8 @@ import {
   updateTenant,
   updateWidgetConfig,
 } from '../../../bot/tenants/tenant-store.ts';
-import type { Db } from '../../../migrations/database.ts';
-import { withTenant } from '../../../migrations/tenant-scope.ts';
+import type { Db } from '../../../db/database.ts';
+import { withTenant } from '../../../db/tenant-scope.ts';
 import { Errors } from '../../errors.ts';
 import type { TenantDirectory } from '../../tenant-directory.ts';
 import { DateTime, Nullable } from './common-schemas.ts';

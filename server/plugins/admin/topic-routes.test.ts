@@ -5,9 +5,9 @@ import { generateDay } from '../../../bot/topics/generated-day.ts';
 import { runDailyTopics } from '../../../bot/topics/run-daily-topics.ts';
 import { seedCustomerMessages } from '../../../bot/topics/seed-day.ts';
 import { createTfidfMessageVectorizer } from '../../../bot/topics/tfidf-message-vectorizer.ts';
-import { createTestDatabase, type TestDatabase } from '../../../migrations/test-database.ts';
+import { createTestDatabase, type TestDatabase } from '../../../db/testing/test-database.ts';
 import { createApiKey } from '../../auth/api-keys.ts';
-import { startTestApp, type TestApp } from '../../test-app.ts';
+import { startTestApp, type TestApp } from '../../testing/test-app.ts';
 
 let testDb: TestDatabase;
 let server: TestApp;

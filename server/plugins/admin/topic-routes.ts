@@ -3,8 +3,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
 import { InvalidTopicDateError, parseTopicDate } from '../../../bot/topics/topic-date.ts';
 import { getDayReport } from '../../../bot/topics/topic-store.ts';
-import type { Db } from '../../../migrations/database.ts';
-import { withTenant } from '../../../migrations/tenant-scope.ts';
+import type { Db } from '../../../db/database.ts';
+import { withTenant } from '../../../db/tenant-scope.ts';
 import { Errors } from '../../errors.ts';
 import { DateTime, Nullable } from './common-schemas.ts';
 

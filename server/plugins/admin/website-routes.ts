@@ -1,6 +1,8 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
+import type { Db, Tx } from '../../../db/database.ts';
+import { withTenant } from '../../../db/tenant-scope.ts';
 import { activeJobFor, type KnowledgeJob, listJobs } from '../../../knowledge/jobs/job-store.ts';
 import {
   getWebsiteSource,
@@ -8,8 +10,6 @@ import {
   listWebsiteSources,
   type WebsiteSource as WebsiteSourceRow,
 } from '../../../knowledge/web/website-store.ts';
-import type { Db, Tx } from '../../../migrations/database.ts';
-import { withTenant } from '../../../migrations/tenant-scope.ts';
 import { Errors } from '../../errors.ts';
 import type { Knowledge } from '../../knowledge-setup.ts';
 import { UuidParams } from './common-schemas.ts';
