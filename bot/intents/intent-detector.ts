@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { Db, Tx } from '../../db/database.ts';
 import { withTenant } from '../../db/tenant-scope.ts';
-import { LruMap } from '../../knowledge/retrieve/lru-map.ts';
 import type { Logger } from '../logger.ts';
 import {
   type IntentClassifier,
@@ -77,10 +77,10 @@ interface Cached {
  * server process agrees without any invalidation messages.
  */
 export function createIntentDetector({ db, log, llm, cacheSize = 500 }: IntentDetectorDeps): IntentDetector {
-  const cache = new LruMap<string, Cached>(cacheSize);
+  const cache = new LRUCache<string, Cached>({ max: cacheSize });
   // Keyed by the training data itself: tenants whose intents are the same (most keep the
   // built-in ones) share one model, trained once, and hold its megabytes once.
-  const models = new LruMap<string, Promise<IntentClassifier>>(cacheSize);
+  const models = new LRUCache<string, Promise<IntentClassifier>>({ max: cacheSize });
 
   function modelFor(examples: readonly IntentExample[]): Promise<IntentClassifier> {
     const key = createHash('sha256').update(JSON.stringify(examples)).digest('base64');

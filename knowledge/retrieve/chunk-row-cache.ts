@@ -1,4 +1,4 @@
-import { LruMap } from './lru-map.ts';
+import { LRUCache } from 'lru-cache';
 
 /**
  * Chunks already read back for a hit, so that the passages a tenant's questions keep landing on
@@ -9,10 +9,10 @@ import { LruMap } from './lru-map.ts';
  * from that tenant's own transaction. Only memory bounds the cache, least recently used out.
  */
 export class ChunkRowCache<Row> {
-  private readonly rows: LruMap<string, { revision: number; row: Row }>;
+  private readonly rows: LRUCache<string, { revision: number; row: Row }>;
 
   constructor(maxRows = 20_000) {
-    this.rows = new LruMap(maxRows);
+    this.rows = new LRUCache({ max: maxRows });
   }
 
   get(tenantId: string, revision: number, chunkId: string): Row | undefined {

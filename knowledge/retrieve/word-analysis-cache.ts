@@ -1,4 +1,4 @@
-import { LruMap } from './lru-map.ts';
+import { LRUCache } from 'lru-cache';
 
 /** How Postgres's text search configurations read one word (see analyze-query.ts). */
 export interface WordAnalysis {
@@ -15,10 +15,10 @@ export interface WordAnalysis {
  * never changes while the process runs; only memory bounds the cache, least recently used out.
  */
 export class WordAnalysisCache {
-  private readonly words: LruMap<string, WordAnalysis>;
+  private readonly words: LRUCache<string, WordAnalysis>;
 
   constructor(maxWords = 200_000) {
-    this.words = new LruMap(maxWords);
+    this.words = new LRUCache({ max: maxWords });
   }
 
   get(word: string): WordAnalysis | undefined {

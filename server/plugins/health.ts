@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { FastifyPluginAsync } from 'fastify';
 import Type from 'typebox';
-import type { Database } from '../../migrations/database.ts';
+import type { Database } from '../../db/database.ts';
 
 export interface HealthOptions {
   database: Database;
