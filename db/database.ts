@@ -129,7 +129,7 @@ function pipelining(pool: postgres.Sql): postgres.Sql {
 function pipelinedBegin(pool: postgres.Sql) {
   return async <T>(mode: string, work: (sql: postgres.Sql) => T | Promise<T>): Promise<T> => {
     const connection = await pool.reserve();
-    const noted: { failure?: { error: unknown } } = {};
+    const noted: { failure?: { error: unknown } | undefined } = {};
     const unsafe = connection.unsafe;
     // Every statement's failure is noted, whether or not the work waits for it; a query starts
     // only after this tick, so a caller may still ask for `.values()` as drizzle does.
@@ -193,7 +193,7 @@ async function openPglite(dataDir: string | undefined, snapshot?: Blob): Promise
   }
   try {
     const client = await PGlite.create({
-      dataDir: pgDataDir,
+      ...(pgDataDir ? { dataDir: pgDataDir } : {}),
       extensions: { vector, pg_trgm, unaccent },
       ...(snapshot ? { loadDataDir: snapshot } : {}),
     });

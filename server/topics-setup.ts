@@ -22,7 +22,7 @@ export interface DailyTopics {
  */
 export function createDailyTopics(options: {
   db: Db;
-  embedder?: Embedder;
+  embedder?: Embedder | undefined;
   label?: TopicLabeler;
   log: Logger;
   clock?: Clock;

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import type { UsageMetadata } from '@langchain/core/messages';
 import {
   AIMessage,
   AIMessageChunk,
@@ -236,10 +237,14 @@ function toChatMessage(message: StoredMessage): BaseMessage[] {
 function usageOf(messages: readonly BaseMessage[]) {
   const usage = { input_tokens: 0, output_tokens: 0, total_tokens: 0 };
   for (const message of messages) {
-    if (!AIMessage.isInstance(message) || !message.usage_metadata) continue;
-    usage.input_tokens += message.usage_metadata.input_tokens;
-    usage.output_tokens += message.usage_metadata.output_tokens;
-    usage.total_tokens += message.usage_metadata.total_tokens;
+    // LangChain infers this field's type in a way that collapses under exactOptionalPropertyTypes.
+    const counted: UsageMetadata | undefined = AIMessage.isInstance(message)
+      ? (message.usage_metadata as UsageMetadata | undefined)
+      : undefined;
+    if (!counted) continue;
+    usage.input_tokens += counted.input_tokens;
+    usage.output_tokens += counted.output_tokens;
+    usage.total_tokens += counted.total_tokens;
   }
   return usage;
 }

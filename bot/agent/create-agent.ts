@@ -1,5 +1,10 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import { createAgent, modelCallLimitMiddleware, toolCallLimitMiddleware } from 'langchain';
+import {
+  type AgentMiddleware,
+  createAgent,
+  modelCallLimitMiddleware,
+  toolCallLimitMiddleware,
+} from 'langchain';
 import type { Db } from '../../db/database.ts';
 import type { Retriever } from '../../knowledge/retrieve/retrieval-hit.ts';
 import type { LeadTracker } from '../leads/lead-tracker.ts';
@@ -34,9 +39,25 @@ export function createAnsweringAgent(deps: AgentDeps, scope: TurnScope) {
       bookMeetingTool(deps.db, scope),
       escalateToHumanTool(scope),
     ],
-    middleware: [
-      toolCallLimitMiddleware({ runLimit: deps.maxToolCalls, exitBehavior: 'continue' }),
-      modelCallLimitMiddleware({ runLimit: deps.maxToolCalls + 2, exitBehavior: 'end' }),
-    ],
+    middleware: callLimits(deps.maxToolCalls),
   });
+}
+
+/**
+ * LangChain 1.x derives these middlewares' option and state types from zod schemas in a way that
+ * collapses to `never` under exactOptionalPropertyTypes; the options are checked at run time by
+ * those same schemas, so the casts hide no unchecked input.
+ */
+interface CallLimit {
+  runLimit: number;
+  exitBehavior: 'continue' | 'end';
+}
+
+function callLimits(maxToolCalls: number): AgentMiddleware[] {
+  const tools: CallLimit = { runLimit: maxToolCalls, exitBehavior: 'continue' };
+  const models: CallLimit = { runLimit: maxToolCalls + 2, exitBehavior: 'end' };
+  return [
+    toolCallLimitMiddleware(tools as never) as unknown as AgentMiddleware,
+    modelCallLimitMiddleware(models as never) as unknown as AgentMiddleware,
+  ];
 }

@@ -450,7 +450,7 @@ export function createTurnHandler(deps: TurnHandlerDeps): TurnHandler {
   function replyToStore(
     input: TurnInput,
     message: StoredMessage,
-    decided: { analysed: Record<string, unknown>; reply: BotReply; escalation?: Escalation },
+    decided: { analysed: Record<string, unknown>; reply: BotReply; escalation?: Escalation | undefined },
   ): ReplyToStore {
     const { reply, escalation } = decided;
     return {
@@ -556,7 +556,7 @@ type Escalation = { reason: string; summary: string | null };
 /** A turn's outcome: silence, or a reply (with the escalation it carries). */
 type Decision =
   | { analysed: Record<string, unknown>; reply?: undefined; escalation?: undefined }
-  | { analysed: Record<string, unknown>; reply: BotReply; escalation?: Escalation };
+  | { analysed: Record<string, unknown>; reply: BotReply; escalation?: Escalation | undefined };
 
 /** The transaction a turn is answered in, and the count of notifications to send after it commits. */
 interface InTransaction {

@@ -17,8 +17,8 @@ export async function offerMeeting(
     conversationId: string;
     userId: string;
     calcomUrl: string;
-    name?: string | null;
-    email?: string | null;
+    name?: string | null | undefined;
+    email?: string | null | undefined;
   },
 ): Promise<Meeting> {
   const url = new URL(input.calcomUrl);

@@ -1,8 +1,8 @@
 import type { Language } from '../../knowledge/text/detect-language.ts';
 
 export interface ReplyVariables {
-  business?: string;
-  contact?: string;
+  business?: string | undefined;
+  contact?: string | undefined;
   link?: string;
   /** How the customer will be reached (an email or a phone number they gave). */
   reach?: string;

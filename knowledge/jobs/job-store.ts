@@ -16,7 +16,7 @@ export interface JobCounters {
   chunksIndexed: number;
 }
 
-export type JobProgress = Partial<JobCounters> & { phase?: string };
+export type JobProgress = Partial<JobCounters> & { phase?: string | undefined };
 
 export async function createJob(
   tx: Tx,

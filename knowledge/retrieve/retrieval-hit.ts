@@ -24,7 +24,7 @@ export interface RetrieveOptions {
   /** How many hits at most (default 5). */
   limit?: number;
   /** The visitor's language, when known: chunks in it win ties against their translations. */
-  lang?: Language;
+  lang?: Language | undefined;
 }
 
 /** Finds the passages of a tenant's knowledge that answer a question. */

@@ -51,7 +51,7 @@ export type MountPanel = (host: PanelHost) => Panel;
 
 /** What localStorage keeps per tenant, shared by the loader and the panel. */
 export interface Saved {
-  token?: string;
+  token?: string | undefined;
   /** Messages typed but not yet stored by the server, oldest first. */
   outbox?: { id: string; text: string }[];
   unread?: number;

@@ -21,7 +21,7 @@ const script = document.currentScript as HTMLScriptElement | null;
 const tenant = script?.dataset['tenant'];
 // Everything is fetched relative to the script, so a server behind a path prefix works too.
 const base = new URL('.', script?.src || location.href).href;
-const listeners: { [K in EventName]?: Listener[] } = {};
+const listeners: { [K in EventName]?: Listener[] | undefined } = {};
 let launcher: HTMLButtonElement | undefined;
 let host: HTMLElement | undefined;
 let mount: HTMLElement | undefined;

@@ -58,7 +58,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
           authorization: `Bearer ${request.token}`,
           ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
         },
-        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        body: request.body === undefined ? null : JSON.stringify(request.body),
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {

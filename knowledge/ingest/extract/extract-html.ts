@@ -24,7 +24,7 @@ export function extractHtml(html: string): ExtractedText {
   const pageTitle = cleanTitle(document.querySelector('title')?.textContent);
   const firstHeading = cleanTitle(document.querySelector('h1')?.textContent);
   const fallbackHtml = document.body?.innerHTML ?? '';
-  let article: { title?: string | null; content?: string | null } | null = null;
+  let article: { title?: string | null | undefined; content?: string | null | undefined } | null = null;
   try {
     // Readability mutates the document it reads.
     article = new Readability(document as unknown as Document, { charThreshold: 200 }).parse();

@@ -53,7 +53,7 @@ function api(method: string, path: string, body?: unknown, apiKey = key) {
   return fetch(`${server.url}/api/v1${path}`, {
     method,
     headers: { authorization: `Bearer ${apiKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
+    body: body ? JSON.stringify(body) : null,
   });
 }
 
