@@ -14,6 +14,7 @@ import type { Knowledge } from './knowledge-setup.ts';
 import { adminApiPlugin } from './plugins/admin-api.ts';
 import { chatWsPlugin } from './plugins/chat-ws.ts';
 import { healthPlugin } from './plugins/health.ts';
+import { registerRateLimits } from './plugins/rate-limit.ts';
 import { webhookInstagramPlugin } from './plugins/webhook-instagram.ts';
 import { webhookWhatsAppPlugin } from './plugins/webhook-whatsapp.ts';
 import { widgetAssetPlugin } from './plugins/widget-asset.ts';
@@ -21,7 +22,8 @@ import { widgetConfigPlugin } from './plugins/widget-config.ts';
 import { createTenantDirectory } from './tenant-directory.ts';
 
 export interface AppDeps {
-  config: Pick<Config, 'maxFrameBytes'> & Partial<Pick<Config, 'chat'>>;
+  config: Pick<Config, 'maxFrameBytes'> &
+    Partial<Pick<Config, 'chat' | 'trustProxy' | 'adminRequestsPerMinute'>>;
   database: Database;
   keys: ServerKeys;
   turns: TurnHandler;
@@ -49,6 +51,9 @@ export async function buildApp(deps: AppDeps) {
     ...(deps.log ? { loggerInstance: deps.log as FastifyBaseLogger } : { logger: false }),
     bodyLimit: 1024 * 1024,
     requestIdHeader: false,
+    // request.ip, which every per-address limit counts on, comes from X-Forwarded-For only when
+    // the connection is from a named proxy.
+    trustProxy: deps.config.trustProxy?.length ? deps.config.trustProxy : false,
     // An unknown field is an error the client should hear about, not something to drop silently.
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -59,6 +64,7 @@ export async function buildApp(deps: AppDeps) {
   // Sockets are told why they close before they are closed: the chat plugin says goodbye in its
   // own protocol, then every remaining socket closes with 1001 "going away".
   const beforeSocketsClose: (() => void)[] = [];
+  await registerRateLimits(app);
   await app.register(websocket, {
     options: { maxPayload, perMessageDeflate: false },
     preClose(done) {
@@ -115,6 +121,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(webhookInstagramPlugin, { secrets: deps.meta.secrets, inbox: deps.meta.channels.inbox });
   await app.register(adminApiPlugin, {
     prefix: '/api/v1',
+    requestsPerMinute: deps.config.adminRequestsPerMinute ?? 600,
     db: deps.database.db,
     tenants,
     bot: deps.bot,

@@ -29,7 +29,10 @@ describe('loadConfig', () => {
         framesPerSecond: 20,
         maxBufferedBytes: 1024 * 1024,
         maxPendingHellos: 1_000,
+        handshakesPerMinute: 120,
       },
+      trustProxy: [],
+      adminRequestsPerMinute: 600,
       llm: undefined,
       smtp: undefined,
       topicsJob: true,
@@ -118,10 +121,16 @@ describe('loadConfig', () => {
         LOG_LEVEL: 'debug',
         CAUSETTE_MAX_FRAME_BYTES: '8192',
         CAUSETTE_PUBLIC_URL: 'https://chat.example.com/',
+        CAUSETTE_TRUST_PROXY: '10.0.0.0/8, 127.0.0.1,loopback,fd00::/8',
+        CAUSETTE_ADMIN_REQUESTS_PER_MINUTE: '100',
+        CAUSETTE_WS_HANDSHAKES_PER_MINUTE: '30',
       },
       '/srv/app',
     );
     expect(config).toMatchObject({
+      trustProxy: ['10.0.0.0/8', '127.0.0.1', 'loopback', 'fd00::/8'],
+      adminRequestsPerMinute: 100,
+      chat: { handshakesPerMinute: 30 },
       port: 8080,
       host: '0.0.0.0',
       databaseUrl: 'postgres://u:p@db:5432/causette',
@@ -150,6 +159,10 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/],
     [{ CAUSETTE_MAX_FRAME_BYTES: '10' }, /CAUSETTE_MAX_FRAME_BYTES must be a whole number from 256/],
     [{ CAUSETTE_PUBLIC_URL: 'chat.example.com' }, /CAUSETTE_PUBLIC_URL must be an http\(s\) URL/],
+    [{ CAUSETTE_TRUST_PROXY: 'true' }, /CAUSETTE_TRUST_PROXY must list the proxies/],
+    [{ CAUSETTE_TRUST_PROXY: '10.0.0.0/33' }, /CAUSETTE_TRUST_PROXY must list the proxies/],
+    [{ CAUSETTE_TRUST_PROXY: 'proxy.internal' }, /CAUSETTE_TRUST_PROXY must list the proxies/],
+    [{ CAUSETTE_WS_HANDSHAKES_PER_MINUTE: '0' }, /CAUSETTE_WS_HANDSHAKES_PER_MINUTE must be a whole number/],
   ])('explains a bad value: %j', (env, message) => {
     expect(problemsOf(env).join('\n')).toMatch(message);
   });

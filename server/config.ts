@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import type { LlmOptions } from '../bot/agent/llm-options.ts';
 
@@ -22,7 +23,13 @@ export interface Config {
     framesPerSecond: number;
     maxBufferedBytes: number;
     maxPendingHellos: number;
+    /** Websocket handshakes per client address per minute. */
+    handshakesPerMinute: number;
   };
+  /** Proxies (addresses, CIDRs, or loopback/linklocal/uniquelocal) whose X-Forwarded-For is believed. */
+  trustProxy: string[];
+  /** Admin API requests per client IP per minute. */
+  adminRequestsPerMinute: number;
   /** Set when OPENAI_API_KEY or OPENAI_BASE_URL is: the LLM agent answers, the offline bot is its fallback. */
   llm: LlmConfig | undefined;
   /** Set when SMTP_URL is: escalation and hot-lead emails. */
@@ -123,7 +130,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     framesPerSecond: integer('CAUSETTE_VISITOR_FRAMES_PER_SECOND', 20, 1, 1_000_000),
     maxBufferedBytes: integer('CAUSETTE_MAX_BUFFERED_BYTES', 1024 * 1024, 16 * 1024, 1024 * 1024 * 1024),
     maxPendingHellos: integer('CAUSETTE_MAX_PENDING_HELLOS', 1_000, 1, 1_000_000),
+    handshakesPerMinute: integer('CAUSETTE_WS_HANDSHAKES_PER_MINUTE', 120, 1, 100_000_000),
   };
+  const adminRequestsPerMinute = integer('CAUSETTE_ADMIN_REQUESTS_PER_MINUTE', 600, 1, 100_000_000);
+  const trustProxy = readTrustProxy(read('CAUSETTE_TRUST_PROXY'), problems);
 
   const host = read('HOST') ?? '127.0.0.1';
   if (/\s/.test(host)) problems.push(`HOST must be a host name or an IP address (got "${host}")`);
@@ -216,6 +226,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     maxFrameBytes,
     publicUrl: publicUrl?.replace(/\/+$/, ''),
     chat,
+    trustProxy,
+    adminRequestsPerMinute,
     llm:
       apiKey !== undefined || baseUrl !== undefined
         ? {
@@ -233,6 +245,38 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     knowledge,
     meta,
   };
+}
+
+/** Names proxy-addr understands besides addresses and CIDRs. */
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * CAUSETTE_TRUST_PROXY: the proxies in front of the server, comma-separated. Only a request that
+ * comes from one of them has its client address read from X-Forwarded-For; "true" (trust any
+ * sender) is refused, since then any visitor could pick the address its limits are counted on.
+ */
+function readTrustProxy(raw: string | undefined, problems: string[]): string[] {
+  if (raw === undefined) return [];
+  const entries = raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  const valid = (entry: string) => {
+    if (PROXY_NAMES.includes(entry)) return true;
+    const [address, bits, extra] = entry.split('/');
+    const family = isIP(address ?? '');
+    if (family === 0 || extra !== undefined) return false;
+    if (bits === undefined) return true;
+    return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+  };
+  const bad = entries.filter((entry) => !valid(entry));
+  if (entries.length === 0 || bad.length > 0) {
+    problems.push(
+      `CAUSETTE_TRUST_PROXY must list the proxies' addresses or CIDRs (e.g. 10.0.0.0/8,127.0.0.1) or loopback, linklocal, uniquelocal (got "${raw}")`,
+    );
+    return [];
+  }
+  return entries;
 }
 
 function readKnowledgeConfig(

@@ -27,6 +27,11 @@ export const Errors = {
     503,
   ),
   Busy: createError('CAUSETTE_ERR_BUSY', 'The server holds as many chats as it can; try again shortly', 503),
+  RateLimited: createError(
+    'CAUSETTE_ERR_RATE_LIMITED',
+    'Too many requests from this address; retry in %s seconds',
+    429,
+  ),
   ShuttingDown: createError('CAUSETTE_ERR_SHUTTING_DOWN', 'The server is shutting down', 503),
   BadSignature: createError(
     'CAUSETTE_ERR_BAD_SIGNATURE',

@@ -19,8 +19,11 @@ import { type SocialAccountRoutesOptions, socialAccountRoutes } from './admin/so
 import { tenantRoutes } from './admin/tenant-routes.ts';
 import { topicRoutes } from './admin/topic-routes.ts';
 import { websiteRoutes } from './admin/website-routes.ts';
+import { perMinute } from './rate-limit.ts';
 
 export interface AdminApiOptions {
+  /** Requests per client address per minute, counted before the API key is looked up. */
+  requestsPerMinute: number;
   db: Db;
   tenants: TenantDirectory;
   bot: Pick<Bot, 'desk' | 'intents' | 'notifier' | 'clock'>;
@@ -43,10 +46,12 @@ declare module 'fastify' {
  */
 export const adminApiPlugin: FastifyPluginAsync<AdminApiOptions> = async (
   app,
-  { db, tenants, bot, encryptionKey, knowledge, meta },
+  { requestsPerMinute, db, tenants, bot, encryptionKey, knowledge, meta },
 ) => {
   app.decorateRequest('adminTenantId', null);
 
+  // Before the key lookup, so a flood of made-up keys costs no database work.
+  app.addHook('onRequest', app.rateLimit(perMinute(requestsPerMinute)));
   app.addHook('onRequest', async (request) => {
     const header = request.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;

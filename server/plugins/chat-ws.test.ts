@@ -66,11 +66,13 @@ describe('handshake', () => {
     );
     await server.close();
     server = await startTestApp(testDb.database);
-    const refused = await TestVisitor.connect(server.wsUrl, 'shop', { origin: 'https://evil.example' }).catch(
-      (e: unknown) => e,
-    );
+    const refused = await TestVisitor.connect(server.wsUrl, 'shop', {
+      headers: { origin: 'https://evil.example' },
+    }).catch((e: unknown) => e);
     expect((refused as HandshakeRefused).status).toBe(403);
-    const admitted = await TestVisitor.connect(server.wsUrl, 'shop', { origin: 'https://shop.example' });
+    const admitted = await TestVisitor.connect(server.wsUrl, 'shop', {
+      headers: { origin: 'https://shop.example' },
+    });
     await admitted.close();
   });
 });

@@ -9,6 +9,7 @@ import { BucketMap, TokenBucket } from '../chat/token-bucket.ts';
 import { VisitorSession } from '../chat/visitor-session.ts';
 import { Errors } from '../errors.ts';
 import { originAllowed, type PublicTenant, type TenantDirectory } from '../tenant-directory.ts';
+import { perMinute } from './rate-limit.ts';
 
 /** Limits of the widget socket; every one has a default (see server/config.ts for the env names). */
 export interface ChatLimits {
@@ -26,6 +27,8 @@ export interface ChatLimits {
   maxPendingHellos: number;
   /** Bytes queued for a socket that does not read, beyond which it is closed. */
   maxBufferedBytes: number;
+  /** Handshakes per client address per minute; beyond, refused with 429 before the upgrade. */
+  handshakesPerMinute: number;
 }
 
 export const defaultChatLimits: ChatLimits = {
@@ -36,6 +39,7 @@ export const defaultChatLimits: ChatLimits = {
   helloConcurrency: 4,
   maxPendingHellos: 1_000,
   maxBufferedBytes: 1024 * 1024,
+  handshakesPerMinute: 120,
 };
 
 export interface ChatWsOptions {
@@ -104,6 +108,8 @@ export const chatWsPlugin: FastifyPluginAsync<ChatWsOptions> = async (app, optio
     '/ws',
     {
       websocket: true,
+      // Counted before the tenant lookup and the upgrade: a refused client costs neither.
+      onRequest: app.rateLimit(perMinute(limits.handshakesPerMinute)),
       schema: {
         querystring: Type.Object({ tenant: Type.String({ minLength: 1, maxLength: 100 }) }),
       },

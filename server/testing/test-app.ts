@@ -27,8 +27,15 @@ import type { Config, KnowledgeConfig, MetaConfig } from '../config.ts';
 import { createKnowledge, type Knowledge } from '../knowledge-setup.ts';
 import { defaultChatLimits } from '../plugins/chat-ws.ts';
 
-/** The production limits, except messages: tests chat faster than people do. */
-const testChatLimits: Partial<Config['chat']> = { messagesPerMinute: 6_000, messageBurst: 100 };
+/**
+ * The production limits, except messages and per-address limits: tests chat faster than people
+ * do, and every test visitor comes from 127.0.0.1.
+ */
+const testChatLimits: Partial<Config['chat']> = {
+  messagesPerMinute: 6_000,
+  messageBurst: 100,
+  handshakesPerMinute: 1_000_000,
+};
 
 import { createServerMetaChannels } from '../meta-wiring.ts';
 
@@ -53,6 +60,9 @@ export interface TestAppOptions {
   /** Two apps given the same secret accept each other's visitor tokens (several processes). */
   secret?: string;
   chat?: Partial<Config['chat']>;
+  /** Proxies whose X-Forwarded-For is believed (none by default, as in production). */
+  trustProxy?: string[];
+  adminRequestsPerMinute?: number;
   /** In-process events instead of LISTEN/NOTIFY (a test that floods events the database need not carry). */
   localEvents?: boolean;
   llm?: LlmServices;
@@ -129,6 +139,8 @@ export async function startTestApp(database: Database, options: TestAppOptions =
     config: {
       maxFrameBytes: options.maxFrameBytes ?? 4096,
       chat: { ...defaultChatLimits, ...testChatLimits, ...options.chat },
+      trustProxy: options.trustProxy ?? [],
+      adminRequestsPerMinute: options.adminRequestsPerMinute ?? 1_000_000,
     },
     database,
     keys,

@@ -3,6 +3,12 @@ import type { ServerFrame } from '../protocol/frames.ts';
 
 type FrameOf<T extends ServerFrame['type']> = Extract<ServerFrame, { type: T }>;
 
+export interface ConnectOptions {
+  headers?: Record<string, string>;
+  /** The client address to connect from (any 127.0.0.x works on loopback). */
+  localAddress?: string;
+}
+
 /**
  * A widget visitor for tests and benchmarks: a real `ws` client that records every frame and can
  * wait for the next one of a kind.
@@ -36,10 +42,16 @@ export class TestVisitor {
     socket.on('error', () => {});
   }
 
-  /** Opens a socket to /ws?tenant=SLUG; rejects with the HTTP status when the handshake is refused. */
-  static connect(wsUrl: string, tenant: string, headers: Record<string, string> = {}): Promise<TestVisitor> {
+  /**
+   * Opens a socket to /ws?tenant=SLUG; rejects with the HTTP status when the handshake is refused.
+   * `localAddress` (127.0.0.x) makes the visitor come from another client address.
+   */
+  static connect(wsUrl: string, tenant: string, options: ConnectOptions = {}): Promise<TestVisitor> {
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(`${wsUrl}/ws?tenant=${encodeURIComponent(tenant)}`, { headers });
+      const socket = new WebSocket(`${wsUrl}/ws?tenant=${encodeURIComponent(tenant)}`, {
+        headers: options.headers ?? {},
+        ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+      });
       const visitor = new TestVisitor(socket);
       socket.once('open', () => resolve(visitor));
       socket.once('unexpected-response', (_request, response) => {
@@ -58,8 +70,9 @@ export class TestVisitor {
     wsUrl: string,
     tenant: string,
     hello: { token?: string; lastSeq?: number } = {},
+    options: ConnectOptions = {},
   ): Promise<{ visitor: TestVisitor; welcome: FrameOf<'welcome'> }> {
-    const visitor = await TestVisitor.connect(wsUrl, tenant);
+    const visitor = await TestVisitor.connect(wsUrl, tenant, options);
     const welcome = visitor.next('welcome');
     visitor.send({ type: 'hello', ...hello });
     return { visitor, welcome: await welcome };
