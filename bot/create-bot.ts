@@ -37,15 +37,15 @@ export interface BotDeps {
   retriever: Retriever;
   /** Decrypts webhook signing secrets. */
   encryptionKey: Buffer;
-  clock?: Clock;
-  mailer?: Mailer;
-  delivery?: OutboundDelivery;
-  llm?: LlmServices;
+  clock?: Clock | undefined;
+  mailer?: Mailer | undefined;
+  delivery?: OutboundDelivery | undefined;
+  llm?: LlmServices | undefined;
   /** Replaces the responder (tests). */
-  responder?: Responder;
+  responder?: Responder | undefined;
   /** Wraps the responder, whichever it is (the Meta channels answer unreadable media politely). */
-  decorate?: (responder: Responder) => Responder;
-  retry?: RetryPolicy;
+  decorate?: ((responder: Responder) => Responder) | undefined;
+  retry?: RetryPolicy | undefined;
 }
 
 export interface Bot {
@@ -66,20 +66,16 @@ export function createBot(deps: BotDeps): Bot {
     encryptionKey: deps.encryptionKey,
     clock,
     log: deps.log,
-    ...(deps.mailer ? { mailer: deps.mailer } : {}),
-    ...(deps.retry ? { retry: deps.retry } : {}),
+    mailer: deps.mailer,
+    retry: deps.retry,
   });
-  const intents = createIntentDetector({
-    db: deps.db,
-    log: deps.log,
-    ...(deps.llm ? { llm: deps.llm.classifyIntent } : {}),
-  });
+  const intents = createIntentDetector({ db: deps.db, log: deps.log, llm: deps.llm?.classifyIntent });
   const leads = createLeadTracker({
     db: deps.db,
     clock,
     log: deps.log,
     notifier,
-    ...(deps.llm ? { llm: deps.llm.scoreLead } : {}),
+    llm: deps.llm?.scoreLead,
   });
   const offline = createOfflineResponder({ db: deps.db, retriever: deps.retriever });
   const chosen = deps.responder ?? (deps.llm ? deps.llm.responder(offline, leads) : offline);
@@ -96,10 +92,6 @@ export function createBot(deps: BotDeps): Bot {
     ...(deps.delivery ? { delivery: deps.delivery } : {}),
     ...(deps.llm ? { summarizer: deps.llm.summarize } : {}),
   });
-  const desk = createOperatorDesk({
-    db: deps.db,
-    events: deps.events,
-    ...(deps.delivery ? { delivery: deps.delivery } : {}),
-  });
+  const desk = createOperatorDesk({ db: deps.db, events: deps.events, delivery: deps.delivery });
   return { responder, turns, desk, intents, leads, notifier, clock };
 }

@@ -10,7 +10,6 @@ import type { Bot } from '../bot/create-bot.ts';
 import type { Database } from '../db/database.ts';
 import type { ServerKeys } from './auth/server-secret.ts';
 import type { Config, MetaConfig } from './config.ts';
-import type { Knowledge } from './knowledge-setup.ts';
 import { adminApiPlugin } from './plugins/admin-api.ts';
 import { chatWsPlugin } from './plugins/chat-ws.ts';
 import { healthPlugin } from './plugins/health.ts';
@@ -19,6 +18,7 @@ import { webhookInstagramPlugin } from './plugins/webhook-instagram.ts';
 import { webhookWhatsAppPlugin } from './plugins/webhook-whatsapp.ts';
 import { widgetAssetPlugin } from './plugins/widget-asset.ts';
 import { widgetConfigPlugin } from './plugins/widget-config.ts';
+import type { Knowledge } from './services/create-knowledge.ts';
 import { createTenantDirectory } from './tenant-directory.ts';
 
 export interface AppDeps {
@@ -34,7 +34,7 @@ export interface AppDeps {
   /** Where the built widget bundle is served from. */
   widgetBundlePath: string;
   /** The process's pino logger; none (silence) in tests. */
-  log?: Logger;
+  log?: Logger | undefined;
   /** WhatsApp and Instagram: webhook secrets, and the channels' inbox, token cipher and Graph client. */
   meta: {
     secrets: Pick<MetaConfig, 'verifyToken' | 'appSecret' | 'instagramAppSecret'>;

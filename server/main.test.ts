@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -65,4 +66,27 @@ it('finishes the answer in progress when it shuts down, and keeps it for the nex
     ['user', 'take your time'],
     ['assistant', 'worth the wait'],
   ]);
+}, 120_000);
+
+it('closes what it opened when it cannot start, leaving the data directory free', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'causette-taken-port-'));
+  dirs.push(dataDir);
+  const squatter = createServer();
+  await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+  const address = squatter.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  try {
+    const config = loadConfig({
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      CAUSETTE_DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+    });
+    await expect(startServer(config)).rejects.toMatchObject({ code: 'EADDRINUSE' });
+  } finally {
+    await new Promise<void>((resolve) => squatter.close(() => resolve()));
+  }
+  // The database was closed and its lock released: another process (here, this one) may open it.
+  const reopened = await openDatabase({ driver: 'pglite', dataDir });
+  await reopened.close();
 }, 120_000);

@@ -47,7 +47,7 @@ export interface OperatorDesk {
 export function createOperatorDesk(deps: {
   db: Db;
   events: ConversationEvents;
-  delivery?: OutboundDelivery;
+  delivery?: OutboundDelivery | undefined;
 }): OperatorDesk {
   const { db, events } = deps;
 

@@ -56,7 +56,7 @@ export interface IntentDetectorDeps {
   db: Db;
   log: Logger;
   /** With an LLM configured: classification through it, the offline model when it fails. */
-  llm?: LlmIntentClassifier;
+  llm?: LlmIntentClassifier | undefined;
   /** How many tenants' intents, and how many distinct trained models, stay in memory. */
   cacheSize?: number;
 }

@@ -43,7 +43,7 @@ export function createLeadTracker(deps: {
   db: Db;
   clock: Clock;
   log: Logger;
-  llm?: LlmLeadScorer;
+  llm?: LlmLeadScorer | undefined;
   notifier?: { kick(): void };
 }): LeadTracker {
   const { db } = deps;

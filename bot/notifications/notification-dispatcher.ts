@@ -28,10 +28,10 @@ export interface NotificationDispatcherDeps {
   /** Decrypts the tenants' webhook secrets. */
   encryptionKey: Buffer;
   /** Absent: email notifications wait (and are retried) until SMTP is configured. */
-  mailer?: Mailer;
+  mailer?: Mailer | undefined;
   clock: Clock;
   log: Logger;
-  retry?: RetryPolicy;
+  retry?: RetryPolicy | undefined;
   /** A request that takes longer has failed. */
   webhookTimeoutMs?: number;
   /** A claimed notification another process may take over after this long. */

@@ -15,11 +15,11 @@ export interface DailyTopicsDeps {
   db: Db;
   vectorizer: MessageVectorizer;
   /** Used when `vectorizer` fails (an embedding API down): the offline TF-IDF vectors. */
-  fallback?: MessageVectorizer;
+  fallback?: MessageVectorizer | undefined;
   /** Names topics (an LLM); keyword labels without it. */
-  label?: TopicLabeler;
+  label?: TopicLabeler | undefined;
   log: Logger;
-  clock?: Clock;
+  clock?: Clock | undefined;
   options?: Omit<FindTopicsOptions, 'signal'>;
 }
 

@@ -20,7 +20,7 @@ export interface TopicsSchedulerOptions {
   db: Db;
   run: (tenantId: string, date: string, signal: AbortSignal) => Promise<DaySummary>;
   log: Logger;
-  clock?: Clock;
+  clock?: Clock | undefined;
   /** How often the scheduler looks for days to compute. */
   intervalMs?: number;
   /** The first look, after start: not at once, so that starting a server stays quick. */

@@ -1,5 +1,4 @@
 import Type, { type Static } from 'typebox';
-import type { GraphClient } from '../../bot/channels/meta/graph-client.ts';
 import { GraphApiError } from '../../bot/channels/meta/graph-error.ts';
 import {
   AccountTakenError,
@@ -8,14 +7,12 @@ import {
   guessGraphApi,
   listAccounts,
 } from '../../bot/channels/meta/social-account-store.ts';
-import type { TokenCipher } from '../../bot/channels/meta/token-cipher.ts';
 import { AccountMismatchError, verifyAccount } from '../../bot/channels/meta/verify-account.ts';
 import { createTenant, findTenantIdBySlug, SLUG_PATTERN } from '../../bot/tenants/tenant-store.ts';
-import type { TopicLabeler } from '../../bot/topics/topic-label.ts';
 import type { Db } from '../../db/database.ts';
 import { withTenant } from '../../db/tenant-scope.ts';
 import { createApiKey } from '../auth/api-keys.ts';
-import type { Knowledge } from '../knowledge-setup.ts';
+import type { CommandServices } from '../services/create-services.ts';
 import { KnowledgeCommand, type ProgressSink, runKnowledgeCommand } from './knowledge-commands.ts';
 import { runTopicCommand, TopicCommand } from './topic-commands.ts';
 
@@ -63,24 +60,15 @@ export class AdminCommandError extends Error {
   readonly code = 'CAUSETTE_ERR_COMMAND';
 }
 
-/** What commands run against: the database, and the knowledge side for knowledge commands. */
-export interface CommandContext {
-  db: Db;
-  knowledge: Knowledge;
-  /** Seals channel access tokens. */
-  cipher: TokenCipher;
-  /** Checks accounts with Meta when they are connected. */
-  graph: GraphClient;
-  /** Names topics with the LLM when one is configured. */
-  topicLabeler?: TopicLabeler;
-}
+/** What commands run against: the services of the CLI's process, or of the running server. */
+export type CommandContext = Pick<CommandServices, 'database' | 'knowledge' | 'cipher' | 'graph' | 'topics'>;
 
 export async function runAdminCommand(
   context: CommandContext,
   command: AdminCommand,
   onProgress?: ProgressSink,
 ): Promise<Record<string, unknown>> {
-  const { db } = context;
+  const { db } = context.database;
   switch (command.name) {
     case 'tenant.create': {
       if (!SLUG_PATTERN.test(command.slug)) {
@@ -140,7 +128,7 @@ export async function runAdminCommand(
 }
 
 async function connect(deps: CommandContext, command: Extract<AdminCommand, { name: 'account.connect' }>) {
-  const tenantId = await tenantIdOf(deps.db, command.tenant);
+  const tenantId = await tenantIdOf(deps.database.db, command.tenant);
   const graphApi = command.graphApi ?? guessGraphApi(command.platform, command.token);
   let username = command.username;
   if (command.verify) {
@@ -156,7 +144,7 @@ async function connect(deps: CommandContext, command: Extract<AdminCommand, { na
     }
   }
   try {
-    const { account, created } = await withTenant(deps.db, tenantId, (tx) =>
+    const { account, created } = await withTenant(deps.database.db, tenantId, (tx) =>
       connectAccount(tx, tenantId, deps.cipher, {
         platform: command.platform,
         accountId: command.accountId,

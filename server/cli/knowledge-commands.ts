@@ -2,7 +2,6 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import Type, { type Static } from 'typebox';
 import { findTenantIdBySlug } from '../../bot/tenants/tenant-store.ts';
-import type { Db } from '../../db/database.ts';
 import { withTenant } from '../../db/tenant-scope.ts';
 import { listDocuments } from '../../knowledge/documents/document-store.ts';
 import type { ProgressSnapshot } from '../../knowledge/jobs/job-progress.ts';
@@ -10,7 +9,8 @@ import type { JobOutcome } from '../../knowledge/jobs/job-runner.ts';
 import { KnowledgeRequestError } from '../../knowledge/knowledge-errors.ts';
 import { allTenantIds } from '../../knowledge/maintenance/knowledge-maintenance.ts';
 import { listWebsiteSources } from '../../knowledge/web/website-store.ts';
-import type { Knowledge } from '../knowledge-setup.ts';
+import type { Knowledge } from '../services/create-knowledge.ts';
+import type { CommandContext } from './admin-commands.ts';
 
 const Tenant = Type.String({ minLength: 1, maxLength: 100 });
 const Id = Type.String({ format: 'uuid' });
@@ -58,13 +58,13 @@ export type ProgressSink = (snapshot: ProgressSnapshot) => void;
 
 /** Runs one knowledge command; long ones report progress until their job ends. */
 export async function runKnowledgeCommand(
-  context: { db: Db; knowledge: Knowledge },
+  context: Pick<CommandContext, 'database' | 'knowledge'>,
   command: KnowledgeCommand,
   onProgress?: ProgressSink,
 ): Promise<Record<string, unknown>> {
   const { knowledge } = context;
   if (command.name === 'knowledge.rebuild') return rebuild(context, command, onProgress);
-  const tenantId = await findTenantIdBySlug(context.db, command.tenant);
+  const tenantId = await findTenantIdBySlug(context.database.db, command.tenant);
   if (!tenantId) throw new KnowledgeCommandError(`No tenant has the slug "${command.tenant}"`);
   try {
     switch (command.name) {
@@ -90,7 +90,7 @@ export async function runKnowledgeCommand(
         return { id: command.id, deleted: true };
       }
       case 'websites.list': {
-        const rows = await withTenant(context.db, tenantId, (tx) => listWebsiteSources(tx));
+        const rows = await withTenant(context.database.db, tenantId, (tx) => listWebsiteSources(tx));
         return {
           items: rows.map((row) => ({
             id: row.id,
@@ -130,7 +130,7 @@ export async function runKnowledgeCommand(
         return { id: command.id, deleted: true };
       }
       case 'documents.list': {
-        const rows = await withTenant(context.db, tenantId, (tx) => listDocuments(tx));
+        const rows = await withTenant(context.database.db, tenantId, (tx) => listDocuments(tx));
         return {
           items: rows.map((row) => ({
             id: row.id,
@@ -149,13 +149,13 @@ export async function runKnowledgeCommand(
 }
 
 async function rebuild(
-  context: { db: Db; knowledge: Knowledge },
+  context: Pick<CommandContext, 'database' | 'knowledge'>,
   command: Extract<KnowledgeCommand, { name: 'knowledge.rebuild' }>,
   onProgress?: ProgressSink,
 ): Promise<Record<string, unknown>> {
   let tenants: string[];
   if (command.tenant) {
-    const id = await findTenantIdBySlug(context.db, command.tenant);
+    const id = await findTenantIdBySlug(context.database.db, command.tenant);
     if (!id) throw new KnowledgeCommandError(`No tenant has the slug "${command.tenant}"`);
     tenants = [id];
   } else {

@@ -1,10 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { systemClock } from '../../bot/clock.ts';
 import { parseTopicDate } from '../../bot/topics/topic-date.ts';
 import { DataDirBusyError, lockHolder } from '../../db/data-dir-lock.ts';
-import type { Database } from '../../db/database.ts';
-import { deriveServerKeys, loadOrCreateSecret } from '../auth/server-secret.ts';
 import { type Config, ConfigError, loadConfig } from '../config.ts';
 import { sendControlCommand } from '../control/control-client.ts';
 import { controlSocketPath } from '../control/control-socket-path.ts';
@@ -123,8 +120,11 @@ async function start(config: Config): Promise<number> {
 }
 
 async function migrate(config: Config): Promise<number> {
-  const { runMigrations } = await import('../../db/migrate.ts');
-  const database = await open(config);
+  const [{ runMigrations }, { openConfiguredDatabase }] = await Promise.all([
+    import('../../db/migrate.ts'),
+    import('../services/create-services.ts'),
+  ]);
+  const database = await openConfiguredDatabase(config, 'small');
   try {
     await runMigrations(database);
     console.log('Migrations are up to date.');
@@ -174,57 +174,24 @@ async function adminAll(config: Config, commands: AdminCommand[]): Promise<Recor
       return results;
     }
   }
-  const [{ runMigrations }, { createKnowledge }, { createLlmServices }, { runAdminCommand }, graph, meta] =
-    await Promise.all([
-      import('../../db/migrate.ts'),
-      import('../knowledge-setup.ts'),
-      import('../../bot/agent/llm-services.ts'),
-      import('./admin-commands.ts'),
-      import('../../bot/channels/meta/graph-client.ts'),
-      import('../meta-wiring.ts'),
-    ]);
-  const database = await open(config);
-  let llm: ReturnType<typeof createLlmServices> | undefined;
-  const knowledge = createKnowledge({
-    config: config.knowledge,
-    db: database.db,
-    dataDir: config.dataDir,
-    log: quietLogger,
-  });
+  const [{ openCommandServices }, { runAdminCommand }] = await Promise.all([
+    import('../services/create-services.ts'),
+    import('./admin-commands.ts'),
+  ]);
+  // The CLI prints its own messages; the services' logs are for servers.
+  const services = await openCommandServices(config);
   try {
-    await runMigrations(database);
-    await knowledge.start();
-    const secret = config.secret ?? (await loadOrCreateSecret(config.dataDir));
-    // Only `topics run` calls the model (to name topics); building the services calls nothing.
-    llm = config.llm
-      ? createLlmServices({
-          options: config.llm,
-          db: database.db,
-          retriever: knowledge.retriever,
-          log: quietLogger,
-          clock: systemClock,
-        })
-      : undefined;
-    const context = {
-      db: database.db,
-      knowledge,
-      cipher: meta.createServerTokenCipher(config.meta, deriveServerKeys(secret)),
-      graph: graph.createGraphClient(meta.graphOptionsOf(config.meta)),
-      ...(llm ? { topicLabeler: llm.labelTopic } : {}),
-    };
     for (const command of commands) {
       const view = createProgressView();
       try {
-        results.push(await runAdminCommand(context, command, view.update));
+        results.push(await runAdminCommand(services, command, view.update));
       } finally {
         view.stop();
       }
     }
     return results;
   } finally {
-    await llm?.stop();
-    await knowledge.close();
-    await database.close();
+    await services.close();
   }
 }
 
@@ -480,16 +447,6 @@ function records(value: unknown): Record<string, unknown>[] {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The CLI prints its own messages; the knowledge side's logs are for servers. */
-const quietLogger = { debug() {}, info() {}, warn() {}, error() {} };
-
-async function open(config: Config): Promise<Database> {
-  const { openDatabase } = await import('../../db/database.ts');
-  return config.databaseUrl
-    ? openDatabase({ driver: 'postgres', url: config.databaseUrl, maxConnections: 2 })
-    : openDatabase({ driver: 'pglite', dataDir: config.dataDir });
 }
 
 function tenantCreate(args: string[]): AdminCommand {

@@ -1,12 +1,10 @@
 import Type, { type Static } from 'typebox';
-import { silentLogger } from '../../bot/logger.ts';
 import { getBusinessProfile, getTenant } from '../../bot/tenants/tenant-store.ts';
 import { knownTimeZone, localDate, parseTopicDate, previousDay } from '../../bot/topics/topic-date.ts';
 import { getDayReport } from '../../bot/topics/topic-store.ts';
 import type { Db } from '../../db/database.ts';
 import { withTenant } from '../../db/tenant-scope.ts';
 import { allTenantIds } from '../../knowledge/maintenance/knowledge-maintenance.ts';
-import { createDailyTopics } from '../topics-setup.ts';
 import type { CommandContext } from './admin-commands.ts';
 
 const Tenant = Type.String({ minLength: 1, maxLength: 100 });
@@ -26,7 +24,7 @@ export async function runTopicCommand(
   command: TopicCommand,
   tenantIdOf: (db: Db, slug: string) => Promise<string>,
 ): Promise<Record<string, unknown>> {
-  const { db } = context;
+  const { db } = context.database;
   // A bad date is refused before any work, whichever tenant it was meant for.
   if (command.date !== undefined) parseTopicDate(command.date);
   if (command.name === 'topics.show') {
@@ -35,12 +33,6 @@ export async function runTopicCommand(
     const report = await withTenant(db, tenantId, (tx) => getDayReport(tx, tenantId, date));
     return { tenant: command.tenant, date, ...report };
   }
-  const topics = createDailyTopics({
-    db,
-    embedder: context.knowledge.deps.embedder,
-    log: silentLogger,
-    ...(context.topicLabeler ? { label: context.topicLabeler } : {}),
-  });
   const tenantIds = command.tenant
     ? [await tenantIdOf(db, command.tenant)]
     : await allTenantIds(context.knowledge.deps);
@@ -48,7 +40,7 @@ export async function runTopicCommand(
   for (const tenantId of tenantIds) {
     const slug = command.tenant ?? (await withTenant(db, tenantId, (tx) => getTenant(tx, tenantId)))?.slug;
     const date = command.date ?? (await yesterdayOf(db, tenantId));
-    const { tenantId: _id, ...summary } = await topics.run(tenantId, date);
+    const { tenantId: _id, ...summary } = await context.topics.run(tenantId, date);
     days.push({ tenant: slug, ...summary });
   }
   return { days };

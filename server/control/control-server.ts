@@ -2,9 +2,7 @@ import { chmod, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { Compile } from 'typebox/compile';
 import type { Logger } from '../../bot/logger.ts';
-import type { Db } from '../../db/database.ts';
 import { AdminCommand, type CommandContext, runAdminCommand } from '../cli/admin-commands.ts';
-import type { Knowledge } from '../knowledge-setup.ts';
 import { controlSocketPath } from './control-socket-path.ts';
 
 export interface ControlServer {
@@ -22,11 +20,9 @@ const MAX_REQUEST_BYTES = 16 * 1024;
  */
 export async function startControlServer(options: {
   dataDir: string;
-  db: Db;
-  knowledge: Knowledge;
   log: Logger;
-  /** The token cipher and Graph client the account commands need. */
-  commands: Pick<CommandContext, 'cipher' | 'graph' | 'topicLabeler'>;
+  /** What the commands run against: the running server's services. */
+  context: CommandContext;
 }): Promise<ControlServer | undefined> {
   const path = controlSocketPath(options.dataDir);
   if (!path) {
@@ -75,10 +71,9 @@ export async function startControlServer(options: {
     if (typeof command === 'object' && command !== null) delete (command as { progress?: unknown }).progress;
     if (!checkCommand.Check(command)) return { ok: false, error: 'unknown or malformed command' };
     try {
-      const context = { db: options.db, knowledge: options.knowledge, ...options.commands };
       return {
         ok: true,
-        result: await runAdminCommand(context, command, wantsProgress ? progress : undefined),
+        result: await runAdminCommand(options.context, command, wantsProgress ? progress : undefined),
       };
     } catch (error) {
       options.log.info({ err: error, command: command.name }, 'control command failed');

@@ -3,7 +3,7 @@ import type { Bot } from '../../bot/create-bot.ts';
 import type { Db } from '../../db/database.ts';
 import { resolveApiKey } from '../auth/api-keys.ts';
 import { Errors } from '../errors.ts';
-import type { Knowledge } from '../knowledge-setup.ts';
+import type { Knowledge } from '../services/create-knowledge.ts';
 import type { TenantDirectory } from '../tenant-directory.ts';
 import { botSettingsRoutes } from './admin/bot-settings-routes.ts';
 import { conversationRoutes } from './admin/conversation-routes.ts';

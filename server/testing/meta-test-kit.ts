@@ -72,12 +72,12 @@ export async function startMetaTestKit(
   const pressure = options.underPressure ? { underPressure: options.underPressure } : {};
   const server = await startTestApp(database, {
     meta: { graphUrl: graph.url, instagramGraphUrl: graph.url, ...options.meta },
-    ...(options.responder ? { responder: options.responder } : {}),
-    ...(options.log ? { log: options.log } : {}),
-    ...(options.secret ? { secret: options.secret } : {}),
-    now: clock.now,
+    responder: options.responder,
+    log: options.log,
+    secret: options.secret,
     // Background timers stay out of the way: tests drive the work with meta.drain().
     metaOverrides: {
+      now: clock.now,
       processor: { pollMs: 3_600_000, ...pressure },
       sender: {
         pollMs: 3_600_000,

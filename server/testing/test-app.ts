@@ -4,28 +4,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger as PinoLogger } from 'pino';
 import type { LlmOptions } from '../../bot/agent/llm-options.ts';
-import { createLlmServices } from '../../bot/agent/llm-services.ts';
 import type { MetaChannels } from '../../bot/channels/meta/meta-channels.ts';
-import { createUnreadableAwareResponder } from '../../bot/channels/meta/unreadable-aware-responder.ts';
-import { type Clock, systemClock } from '../../bot/clock.ts';
-import {
-  type ConversationEvents,
-  createLocalConversationEvents,
-} from '../../bot/conversation/conversation-events.ts';
-import { createPgConversationEvents } from '../../bot/conversation/pg-conversation-events.ts';
+import type { Clock } from '../../bot/clock.ts';
+import type { ConversationEvents } from '../../bot/conversation/conversation-events.ts';
 import type { TurnHandler } from '../../bot/conversation/turn-handler.ts';
-import { type Bot, createBot, type LlmServices } from '../../bot/create-bot.ts';
+import type { Bot } from '../../bot/create-bot.ts';
 import type { Logger } from '../../bot/logger.ts';
-import { silentLogger } from '../../bot/logger.ts';
-import type { Mailer } from '../../bot/notifications/mailer.ts';
-import type { RetryPolicy } from '../../bot/notifications/notification-dispatcher.ts';
 import type { Responder } from '../../bot/responder.ts';
 import type { Database } from '../../db/database.ts';
 import { type App, buildApp } from '../app.ts';
-import { deriveServerKeys, type ServerKeys } from '../auth/server-secret.ts';
+import type { ServerKeys } from '../auth/server-secret.ts';
 import type { Config, KnowledgeConfig, MetaConfig } from '../config.ts';
-import { createKnowledge, type Knowledge } from '../knowledge-setup.ts';
 import { defaultChatLimits } from '../plugins/chat-ws.ts';
+import type { Knowledge } from '../services/create-knowledge.ts';
+import { appDepsOf, createServices, type ServiceOverrides } from '../services/create-services.ts';
 
 /**
  * The production limits, except messages and per-address limits: tests chat faster than people
@@ -36,8 +28,6 @@ const testChatLimits: Partial<Config['chat']> = {
   messageBurst: 100,
   handshakesPerMinute: 1_000_000,
 };
-
-import { createServerMetaChannels } from '../meta-wiring.ts';
 
 export interface TestApp {
   app: App;
@@ -56,34 +46,30 @@ export interface TestApp {
 }
 
 export interface TestAppOptions {
-  responder?: Responder;
+  responder?: Responder | undefined;
   /** Two apps given the same secret accept each other's visitor tokens (several processes). */
-  secret?: string;
-  chat?: Partial<Config['chat']>;
+  secret?: string | undefined;
+  chat?: Partial<Config['chat']> | undefined;
   /** Proxies whose X-Forwarded-For is believed (none by default, as in production). */
-  trustProxy?: string[];
-  adminRequestsPerMinute?: number;
+  trustProxy?: string[] | undefined;
+  adminRequestsPerMinute?: number | undefined;
   /** In-process events instead of LISTEN/NOTIFY (a test that floods events the database need not carry). */
-  localEvents?: boolean;
-  llm?: LlmServices;
-  /** Builds the LLM services as the server does, over the app's own retriever. */
-  llmOptions?: LlmOptions;
-  maxFrameBytes?: number;
-  widgetBundle?: string;
-  clock?: Clock;
-  mailer?: Mailer;
-  retry?: RetryPolicy;
+  localEvents?: boolean | undefined;
+  /** The LLM agent, as the server builds it over the app's own retriever. */
+  llmOptions?: LlmOptions | undefined;
+  maxFrameBytes?: number | undefined;
+  widgetBundle?: string | undefined;
+  clock?: Clock | undefined;
   /** Overrides of the knowledge configuration (offline embedder and pgvector by default). */
-  knowledge?: Partial<KnowledgeConfig>;
+  knowledge?: Partial<KnowledgeConfig> | undefined;
   /** Meta settings over the test defaults (see TEST_META_CONFIG). */
-  meta?: Partial<MetaConfig>;
-  /** Where the bot and the Meta channels log (silence by default). */
-  log?: Logger;
+  meta?: Partial<MetaConfig> | undefined;
+  /** Where the bot, the knowledge side and the Meta channels log (silence by default). */
+  log?: Logger | undefined;
   /** A pino logger for the HTTP server itself (request logs), e.g. to check what gets logged. */
-  appLog?: PinoLogger;
-  /** The Meta channels' clock: tests move it instead of waiting. */
-  now?: () => Date;
-  metaOverrides?: Parameters<typeof createServerMetaChannels>[4];
+  appLog?: PinoLogger | undefined;
+  /** The Meta channels' clock (tests move it instead of waiting) and workers' pace. */
+  metaOverrides?: ServiceOverrides['meta'];
 }
 
 /**
@@ -91,95 +77,63 @@ export interface TestAppOptions {
  * another responder (or an LLM) is given. The widget bundle is a small stand-in file.
  */
 export async function startTestApp(database: Database, options: TestAppOptions = {}): Promise<TestApp> {
-  const keys = deriveServerKeys(options.secret ?? randomBytes(32).toString('hex'));
-  const log = options.log ?? silentLogger;
-  const events = options.localEvents
-    ? createLocalConversationEvents()
-    : await createPgConversationEvents(database, log);
-  const dir = await mkdtemp(join(tmpdir(), 'causette-widget-'));
-  const knowledge = createKnowledge({
-    config: { ...TEST_KNOWLEDGE_CONFIG, ...options.knowledge },
-    db: database.db,
-    dataDir: dir,
-    log: silentLogger,
-  });
-  await knowledge.start();
-  const metaConfig = { ...TEST_META_CONFIG, ...options.meta };
-  const meta = createServerMetaChannels(database, metaConfig, keys, log, {
-    ...(options.now ? { now: options.now } : {}),
-    ...options.metaOverrides,
-  });
-  const built = options.llmOptions
-    ? createLlmServices({
-        options: options.llmOptions,
-        db: database.db,
-        retriever: knowledge.retriever,
-        log,
-        clock: options.clock ?? systemClock,
-      })
-    : undefined;
-  const llm = options.llm ?? built;
-  const bot = createBot({
-    db: database.db,
-    events,
-    log,
-    retriever: knowledge.retriever,
-    encryptionKey: keys.encryption,
-    delivery: meta.outbox,
-    decorate: (responder) => createUnreadableAwareResponder(responder, database.db),
-    ...(options.responder ? { responder: options.responder } : {}),
-    ...(llm ? { llm } : {}),
-    ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.mailer ? { mailer: options.mailer } : {}),
-    ...(options.retry ? { retry: options.retry } : {}),
-  });
-  const widgetBundlePath = join(dir, 'widget.js');
-  await writeFile(widgetBundlePath, options.widgetBundle ?? 'console.log("causette widget");');
-  const app = await buildApp({
-    config: {
-      maxFrameBytes: options.maxFrameBytes ?? 4096,
-      chat: { ...defaultChatLimits, ...testChatLimits, ...options.chat },
-      trustProxy: options.trustProxy ?? [],
-      adminRequestsPerMinute: options.adminRequestsPerMinute ?? 1_000_000,
-    },
+  const dataDir = await mkdtemp(join(tmpdir(), 'causette-widget-'));
+  const config = testConfig(dataDir, options);
+  const services = await createServices(config, {
     database,
-    keys,
-    events,
-    turns: bot.turns,
-    bot,
-    knowledge,
-    widgetBundlePath,
-    meta: { secrets: metaConfig, channels: meta },
-    ...(options.appLog ? { log: options.appLog } : {}),
+    log: options.log,
+    clock: options.clock,
+    localEvents: options.localEvents,
+    responder: options.responder,
+    meta: options.metaOverrides,
   });
-  // A deep accept queue: a reconnect storm must not turn into SYN retries.
-  await app.listen({ host: '127.0.0.1', port: 0, backlog: 4096 });
-  meta.start(bot.turns);
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  let closing: Promise<void> | undefined;
+  const { bot, meta } = services;
+  try {
+    const widgetBundlePath = join(dataDir, 'widget.js');
+    await writeFile(widgetBundlePath, options.widgetBundle ?? 'console.log("causette widget");');
+    const app = await buildApp(appDepsOf(services, { config, widgetBundlePath, log: options.appLog }));
+    services.defer(() => app.close());
+    // A deep accept queue: a reconnect storm must not turn into SYN retries.
+    await app.listen({ host: config.host, port: config.port, backlog: 4096 });
+    meta.start(bot.turns);
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    return {
+      app,
+      meta,
+      keys: services.keys,
+      turns: bot.turns,
+      events: services.events,
+      bot,
+      knowledge: services.knowledge,
+      url: `http://${config.host}:${port}`,
+      wsUrl: `ws://${config.host}:${port}`,
+      close: services.close,
+    };
+  } catch (error) {
+    return services.fail(error);
+  }
+}
+
+/** A server's configuration for tests: loopback, port 0, no LLM unless asked, webhooks on. */
+function testConfig(dataDir: string, options: TestAppOptions): Config {
   return {
-    app,
-    meta,
-    keys,
-    turns: bot.turns,
-    events,
-    bot,
-    knowledge,
-    url: `http://127.0.0.1:${port}`,
-    wsUrl: `ws://127.0.0.1:${port}`,
-    close: () => {
-      closing ??= (async () => {
-        await app.close();
-        await meta.stop();
-        await knowledge.close();
-        await bot.turns.drain();
-        await bot.notifier.stop();
-        await built?.stop();
-        await events.close();
-      })();
-      return closing;
-    },
+    host: '127.0.0.1',
+    port: 0,
+    databaseUrl: undefined,
+    dataDir,
+    secret: options.secret ?? randomBytes(32).toString('hex'),
+    logLevel: 'silent',
+    maxFrameBytes: options.maxFrameBytes ?? 4096,
+    publicUrl: undefined,
+    chat: { ...defaultChatLimits, ...testChatLimits, ...options.chat },
+    trustProxy: options.trustProxy ?? [],
+    adminRequestsPerMinute: options.adminRequestsPerMinute ?? 1_000_000,
+    llm: options.llmOptions,
+    smtp: undefined,
+    topicsJob: false,
+    knowledge: { ...TEST_KNOWLEDGE_CONFIG, ...options.knowledge },
+    meta: { ...TEST_META_CONFIG, ...options.meta },
   };
 }
 

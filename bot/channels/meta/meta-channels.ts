@@ -24,34 +24,38 @@ export interface MetaChannelsDeps {
    * Connections kept for storing webhook deliveries, so that the acknowledgement never waits
    * behind processing for a pooled connection; the main pool when not given.
    */
-  ingestDb?: Db;
+  ingestDb?: Db | undefined;
   log: Logger;
   now: () => Date;
   cipher: TokenCipher;
   graph: GraphClient;
   limits: SendLimits;
-  processor?: Partial<
-    Pick<
-      WebhookProcessorDeps,
-      | 'batchSize'
-      | 'concurrency'
-      | 'leaseSeconds'
-      | 'pollMs'
-      | 'maxAttempts'
-      | 'underPressure'
-      | 'surging'
-      | 'maxHoldBackMs'
-      | 'surgeBatchSize'
-    >
-  >;
-  sender?: Partial<
-    Pick<
-      OutboxSenderDeps,
-      'db' | 'batchSize' | 'leaseSeconds' | 'pollMs' | 'maxAttempts' | 'random' | 'underPressure'
-    >
-  >;
+  processor?:
+    | Partial<
+        Pick<
+          WebhookProcessorDeps,
+          | 'batchSize'
+          | 'concurrency'
+          | 'leaseSeconds'
+          | 'pollMs'
+          | 'maxAttempts'
+          | 'underPressure'
+          | 'surging'
+          | 'maxHoldBackMs'
+          | 'surgeBatchSize'
+        >
+      >
+    | undefined;
+  sender?:
+    | Partial<
+        Pick<
+          OutboxSenderDeps,
+          'db' | 'batchSize' | 'leaseSeconds' | 'pollMs' | 'maxAttempts' | 'random' | 'underPressure'
+        >
+      >
+    | undefined;
   /** How often to look for customer messages whose answer was lost to a crash. */
-  recoveryIntervalMs?: number;
+  recoveryIntervalMs?: number | undefined;
 }
 
 export interface MetaChannels {

@@ -7,7 +7,7 @@ import { withTenant } from '../../../db/tenant-scope.ts';
 import { type DocumentRow, getDocument, listDocuments } from '../../../knowledge/documents/document-store.ts';
 import { activeJobFor, type KnowledgeJob, listJobs } from '../../../knowledge/jobs/job-store.ts';
 import { Errors } from '../../errors.ts';
-import type { Knowledge } from '../../knowledge-setup.ts';
+import type { Knowledge } from '../../services/create-knowledge.ts';
 import { UuidParams } from './common-schemas.ts';
 import { toApiError } from './knowledge-errors.ts';
 import { Document, Job } from './knowledge-schemas.ts';

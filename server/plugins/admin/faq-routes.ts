@@ -5,7 +5,7 @@ import type { Db } from '../../../db/database.ts';
 import { withTenant } from '../../../db/tenant-scope.ts';
 import { createFaqEntry, deleteFaqEntry, listFaqEntries } from '../../../knowledge/faq/faq-store.ts';
 import { Errors } from '../../errors.ts';
-import type { Knowledge } from '../../knowledge-setup.ts';
+import type { Knowledge } from '../../services/create-knowledge.ts';
 import { DateTime, Nullable, UuidParams } from './common-schemas.ts';
 
 const FaqEntry = Type.Object({

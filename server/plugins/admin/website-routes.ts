@@ -11,7 +11,7 @@ import {
   type WebsiteSource as WebsiteSourceRow,
 } from '../../../knowledge/web/website-store.ts';
 import { Errors } from '../../errors.ts';
-import type { Knowledge } from '../../knowledge-setup.ts';
+import type { Knowledge } from '../../services/create-knowledge.ts';
 import { UuidParams } from './common-schemas.ts';
 import { toApiError } from './knowledge-errors.ts';
 import { Job, WebsitePage, WebsiteSource } from './knowledge-schemas.ts';

@@ -1,30 +1,30 @@
 import { join } from 'node:path';
-import type { Logger } from '../bot/logger.ts';
-import type { Db } from '../db/database.ts';
-import { createDocumentService, type DocumentService } from '../knowledge/documents/document-service.ts';
-import type { Embedder } from '../knowledge/embed/embedder.ts';
-import { createHashedEmbedder } from '../knowledge/embed/hashed-embedder.ts';
-import { createOpenAiEmbedder } from '../knowledge/embed/openai-embedder.ts';
-import { createJobRunner } from '../knowledge/jobs/job-runner.ts';
-import type { KnowledgeJob } from '../knowledge/jobs/job-store.ts';
-import type { KnowledgeDeps } from '../knowledge/knowledge-deps.ts';
+import type { Logger } from '../../bot/logger.ts';
+import type { Db } from '../../db/database.ts';
+import { createDocumentService, type DocumentService } from '../../knowledge/documents/document-service.ts';
+import type { Embedder } from '../../knowledge/embed/embedder.ts';
+import { createHashedEmbedder } from '../../knowledge/embed/hashed-embedder.ts';
+import { createOpenAiEmbedder } from '../../knowledge/embed/openai-embedder.ts';
+import { createJobRunner } from '../../knowledge/jobs/job-runner.ts';
+import type { KnowledgeJob } from '../../knowledge/jobs/job-store.ts';
+import type { KnowledgeDeps } from '../../knowledge/knowledge-deps.ts';
 import {
   allTenantIds,
   backfillStaleVectors,
   createKnowledgeScheduler,
   startRebuild,
-} from '../knowledge/maintenance/knowledge-maintenance.ts';
-import { rebuildVectors } from '../knowledge/maintenance/rebuild-vectors.ts';
-import { createHybridRetriever } from '../knowledge/retrieve/hybrid-retriever.ts';
-import { LexicalIndexCache } from '../knowledge/retrieve/lexical-index-cache.ts';
-import type { Retriever } from '../knowledge/retrieve/retrieval-hit.ts';
-import { warmLexicalIndexes } from '../knowledge/retrieve/warm-lexical-indexes.ts';
-import { createPgvectorStore } from '../knowledge/vector/pgvector-store.ts';
-import { createQdrantStore } from '../knowledge/vector/qdrant-store.ts';
-import type { VectorStore } from '../knowledge/vector/vector-store.ts';
-import { DEFAULT_CRAWL_SETTINGS } from '../knowledge/web/crawl-website.ts';
-import { createWebsiteService, type WebsiteService } from '../knowledge/web/website-service.ts';
-import type { KnowledgeConfig } from './config.ts';
+} from '../../knowledge/maintenance/knowledge-maintenance.ts';
+import { rebuildVectors } from '../../knowledge/maintenance/rebuild-vectors.ts';
+import { createHybridRetriever } from '../../knowledge/retrieve/hybrid-retriever.ts';
+import { LexicalIndexCache } from '../../knowledge/retrieve/lexical-index-cache.ts';
+import type { Retriever } from '../../knowledge/retrieve/retrieval-hit.ts';
+import { warmLexicalIndexes } from '../../knowledge/retrieve/warm-lexical-indexes.ts';
+import { createPgvectorStore } from '../../knowledge/vector/pgvector-store.ts';
+import { createQdrantStore } from '../../knowledge/vector/qdrant-store.ts';
+import type { VectorStore } from '../../knowledge/vector/vector-store.ts';
+import { DEFAULT_CRAWL_SETTINGS } from '../../knowledge/web/crawl-website.ts';
+import { createWebsiteService, type WebsiteService } from '../../knowledge/web/website-service.ts';
+import type { KnowledgeConfig } from '../config.ts';
 
 export interface Knowledge {
   deps: KnowledgeDeps;
@@ -33,11 +33,13 @@ export interface Knowledge {
   websites: WebsiteService;
   /** "offline (causette-hashed-v1-512) + pgvector", for the startup log. */
   description: string;
+  /** Prepares the vector store. */
+  start(): Promise<void>;
   /**
-   * Prepares the vector store; with `background`, also starts the crawl scheduler and embeds, in
-   * the background, chunks that lack a vector of the current model.
+   * The running server's share: starts the crawl scheduler, loads the lexical indexes and embeds,
+   * in the background, chunks that lack a vector of the current model.
    */
-  start(options?: { background?: boolean }): Promise<void>;
+  startBackground(): Promise<void>;
   /** Re-embeds a tenant's chunks ('stale' ones or 'all'), or rebuilds its Qdrant points. */
   rebuild(tenantId: string, scope: 'stale' | 'all', kind?: 'reembed' | 'reindex'): Promise<KnowledgeJob>;
   /** Embeds at once the chunks of a tenant that have no vector yet (a new FAQ entry). */
@@ -118,7 +120,7 @@ export function createKnowledge(options: {
     documents: createDocumentService(deps),
     websites,
     description: `${embedder.model} + ${vectors.kind}`,
-    async start(startOptions = {}) {
+    async start() {
       if (qdrant) {
         // Not fatal: retrieval falls back to lexical while Qdrant is unreachable.
         await qdrant.ensureCollection().catch((error: unknown) => {
@@ -128,17 +130,17 @@ export function createKnowledge(options: {
           );
         });
       }
-      if (startOptions.background) {
-        scheduler.start();
-        warmed = allTenantIds(deps)
-          .then((tenantIds) =>
-            warmLexicalIndexes({ db, cache: lexicalIndexes, tenantIds, signal: warming.signal, log }),
-          )
-          .catch((error: unknown) => log.warn({ err: error }, 'could not load the lexical indexes'));
-        await backfillStaleVectors(deps).catch((error: unknown) =>
-          log.warn({ err: error }, 'could not start embedding chunks without vectors'),
-        );
-      }
+    },
+    async startBackground() {
+      scheduler.start();
+      warmed = allTenantIds(deps)
+        .then((tenantIds) =>
+          warmLexicalIndexes({ db, cache: lexicalIndexes, tenantIds, signal: warming.signal, log }),
+        )
+        .catch((error: unknown) => log.warn({ err: error }, 'could not load the lexical indexes'));
+      await backfillStaleVectors(deps).catch((error: unknown) =>
+        log.warn({ err: error }, 'could not start embedding chunks without vectors'),
+      );
     },
     rebuild: (tenantId, scope, kind = 'reembed') => startRebuild(deps, tenantId, scope, kind),
     async embedStale(tenantId) {

@@ -1,13 +1,13 @@
-import type { Clock } from '../bot/clock.ts';
-import type { Logger } from '../bot/logger.ts';
-import { createEmbedderMessageVectorizer } from '../bot/topics/embedder-message-vectorizer.ts';
-import { type DaySummary, runDailyTopics } from '../bot/topics/run-daily-topics.ts';
-import { createTfidfMessageVectorizer } from '../bot/topics/tfidf-message-vectorizer.ts';
-import type { TopicLabeler } from '../bot/topics/topic-label.ts';
-import { createTopicsScheduler, type TopicsScheduler } from '../bot/topics/topics-scheduler.ts';
-import type { Db } from '../db/database.ts';
-import type { Embedder } from '../knowledge/embed/embedder.ts';
-import { HASHED_EMBEDDING_MODEL } from '../knowledge/embed/hashed-embedder.ts';
+import type { Clock } from '../../bot/clock.ts';
+import type { Logger } from '../../bot/logger.ts';
+import { createEmbedderMessageVectorizer } from '../../bot/topics/embedder-message-vectorizer.ts';
+import { type DaySummary, runDailyTopics } from '../../bot/topics/run-daily-topics.ts';
+import { createTfidfMessageVectorizer } from '../../bot/topics/tfidf-message-vectorizer.ts';
+import type { TopicLabeler } from '../../bot/topics/topic-label.ts';
+import { createTopicsScheduler, type TopicsScheduler } from '../../bot/topics/topics-scheduler.ts';
+import type { Db } from '../../db/database.ts';
+import type { Embedder } from '../../knowledge/embed/embedder.ts';
+import { HASHED_EMBEDDING_MODEL } from '../../knowledge/embed/hashed-embedder.ts';
 
 export interface DailyTopics {
   run(tenantId: string, date: string, signal?: AbortSignal): Promise<DaySummary>;
@@ -23,19 +23,19 @@ export interface DailyTopics {
 export function createDailyTopics(options: {
   db: Db;
   embedder?: Embedder | undefined;
-  label?: TopicLabeler;
+  label?: TopicLabeler | undefined;
   log: Logger;
-  clock?: Clock;
+  clock?: Clock | undefined;
 }): DailyTopics {
   const offline = createTfidfMessageVectorizer();
   const embedder = options.embedder?.model === HASHED_EMBEDDING_MODEL ? undefined : options.embedder;
   const deps = {
     db: options.db,
     vectorizer: embedder ? createEmbedderMessageVectorizer(embedder) : offline,
-    ...(embedder ? { fallback: offline } : {}),
-    ...(options.label ? { label: options.label } : {}),
+    fallback: embedder ? offline : undefined,
+    label: options.label,
     log: options.log,
-    ...(options.clock ? { clock: options.clock } : {}),
+    clock: options.clock,
   };
   const run = (tenantId: string, date: string, signal?: AbortSignal) =>
     runDailyTopics(deps, tenantId, date, signal);
@@ -45,7 +45,7 @@ export function createDailyTopics(options: {
       db: options.db,
       run,
       log: options.log,
-      ...(options.clock ? { clock: options.clock } : {}),
+      clock: options.clock,
     }),
   };
 }

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../bot/logger.ts';
-import { createTenant } from '../bot/tenants/tenant-store.ts';
-import { seedCustomerMessages } from '../bot/topics/seed-day.ts';
-import { createTestDatabase, type TestDatabase } from '../db/testing/test-database.ts';
-import type { Embedder } from '../knowledge/embed/embedder.ts';
-import { createHashedEmbedder } from '../knowledge/embed/hashed-embedder.ts';
-import { createDailyTopics } from './topics-setup.ts';
+import { silentLogger } from '../../bot/logger.ts';
+import { createTenant } from '../../bot/tenants/tenant-store.ts';
+import { seedCustomerMessages } from '../../bot/topics/seed-day.ts';
+import { createTestDatabase, type TestDatabase } from '../../db/testing/test-database.ts';
+import type { Embedder } from '../../knowledge/embed/embedder.ts';
+import { createHashedEmbedder } from '../../knowledge/embed/hashed-embedder.ts';
+import { createDailyTopics } from './create-daily-topics.ts';
 
 let testDb: TestDatabase;
 let tenantId: string;
