@@ -13,6 +13,7 @@ import type { Config, MetaConfig } from './config.ts';
 import { adminApiPlugin } from './plugins/admin-api.ts';
 import { chatWsPlugin } from './plugins/chat-ws.ts';
 import { healthPlugin } from './plugins/health.ts';
+import { registerOpenApi } from './plugins/openapi.ts';
 import { registerRateLimits } from './plugins/rate-limit.ts';
 import { webhookInstagramPlugin } from './plugins/webhook-instagram.ts';
 import { webhookWhatsAppPlugin } from './plugins/webhook-whatsapp.ts';
@@ -65,6 +66,7 @@ export async function buildApp(deps: AppDeps) {
   // own protocol, then every remaining socket closes with 1001 "going away".
   const beforeSocketsClose: (() => void)[] = [];
   await registerRateLimits(app);
+  await registerOpenApi(app);
   await app.register(websocket, {
     options: { maxPayload, perMessageDeflate: false },
     preClose(done) {

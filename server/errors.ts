@@ -1,4 +1,5 @@
 import createError from '@fastify/error';
+import Type from 'typebox';
 
 /**
  * Every error the HTTP API answers with, each with a stable code clients can match on. Messages
@@ -57,3 +58,16 @@ export const Errors = {
   AccountTaken: createError('CAUSETTE_ERR_ACCOUNT_TAKEN', '%s', 409),
   AccountVerifyFailed: createError('CAUSETTE_ERR_ACCOUNT_VERIFY', '%s', 422),
 } as const;
+
+/** The body of every error answer, for response schemas and the API reference. */
+export const ErrorBody = Type.Object(
+  {
+    statusCode: Type.Integer(),
+    /** Stable: CAUSETTE_ERR_*, or FST_ERR_VALIDATION for a request that does not match its schema. */
+    code: Type.String(),
+    error: Type.String(),
+    /** For people; safe to show. */
+    message: Type.String(),
+  },
+  { description: 'An error, with a stable `code` to match on' },
+);

@@ -7,9 +7,10 @@ import type { Db } from '../../db/database.ts';
 import { Limiter } from '../chat/limiter.ts';
 import { BucketMap, TokenBucket } from '../chat/token-bucket.ts';
 import { VisitorSession } from '../chat/visitor-session.ts';
-import { Errors } from '../errors.ts';
+import { ErrorBody, Errors } from '../errors.ts';
 import { originAllowed, type PublicTenant, type TenantDirectory } from '../tenant-directory.ts';
 import { perMinute } from './rate-limit.ts';
+import { Empty } from './response-schemas.ts';
 
 /** Limits of the widget socket; every one has a default (see server/config.ts for the env names). */
 export interface ChatLimits {
@@ -111,7 +112,19 @@ export const chatWsPlugin: FastifyPluginAsync<ChatWsOptions> = async (app, optio
       // Counted before the tenant lookup and the upgrade: a refused client costs neither.
       onRequest: app.rateLimit(perMinute(limits.handshakesPerMinute)),
       schema: {
+        tags: ['Widget'],
+        summary: "The visitors' websocket",
+        description:
+          "Upgrades to the widget protocol (server/protocol/README.md): one JSON object per text frame. The client address's handshake budget, the tenant, the page's Origin and the server's capacity are checked before the upgrade; a refused handshake is a plain HTTP error. No API key.",
+        security: [],
         querystring: Type.Object({ tenant: Type.String({ minLength: 1, maxLength: 100 }) }),
+        response: {
+          101: Empty('Switching to the websocket protocol'),
+          403: ErrorBody,
+          404: ErrorBody,
+          429: ErrorBody,
+          503: ErrorBody,
+        },
       },
       preValidation: async (request) => {
         if (sessions.size >= limits.maxSockets) throw new Errors.Busy();

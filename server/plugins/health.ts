@@ -7,7 +7,11 @@ export interface HealthOptions {
   database: Database;
 }
 
-const Status = Type.Object({ status: Type.String(), database: Type.Optional(Type.String()) });
+const Status = Type.Object({
+  status: Type.String(),
+  /** `pglite` or `postgres`. */
+  database: Type.Optional(Type.String()),
+});
 
 /**
  * /healthz: the process is alive. /readyz: it can serve, i.e. the database answers and the
@@ -19,9 +23,27 @@ export const healthPlugin: FastifyPluginAsync<HealthOptions> = async (app, { dat
     closing = true;
   });
 
-  app.get('/healthz', { schema: { response: { 200: Status } } }, async () => ({ status: 'ok' }));
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        tags: ['Health'],
+        summary: 'Liveness',
+        description: 'Answers `{"status": "ok"}` while the process runs. No API key.',
+        response: { 200: Status },
+      },
+    },
+    async () => ({ status: 'ok' }),
+  );
 
-  app.get('/readyz', { schema: { response: { 200: Status, 503: Status } } }, async (_request, reply) => {
+  const readySchema = {
+    tags: ['Health'],
+    summary: 'Readiness',
+    description:
+      'Answers 200 (`ready`) when the database answers and the server is not shutting down, else 503 (`database_unavailable` or `shutting_down`), so a load balancer stops routing to it. No API key.',
+    response: { 200: Status, 503: Status },
+  };
+  app.get('/readyz', { schema: readySchema }, async (_request, reply) => {
     if (closing) return reply.code(503).send({ status: 'shutting_down' });
     try {
       await database.db.execute(sql`select 1`);

@@ -3,7 +3,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { Errors } from '../errors.ts';
+import Type from 'typebox';
+import { ErrorBody, Errors } from '../errors.ts';
+import { Empty, RawContent } from './response-schemas.ts';
 
 export interface WidgetAssetOptions {
   /** The built loader (widget/dist/widget.js); the panel module sits beside it. */
@@ -73,18 +75,52 @@ export const widgetAssetPlugin: FastifyPluginAsync<WidgetAssetOptions> = async (
     return reply.send(asset.body);
   }
 
-  app.get('/widget.js', async (request, reply) => {
-    const asset = await current(basename(bundlePath));
-    if (!asset) throw new Errors.WidgetNotBuilt();
-    return send(request, reply, asset, 'public, max-age=300, stale-while-revalidate=86400');
+  const script = (description: string) => ({
+    200: RawContent('text/javascript', description),
+    304: Empty('Not modified (If-None-Match matched the ETag)'),
+    404: ErrorBody,
+    503: ErrorBody,
   });
 
-  app.get<{ Params: { file: string } }>('/:file(^panel-[0-9a-f]{12}\\.js$)', async (request, reply) => {
-    const { file } = request.params;
-    const asset = PANEL_FILE.test(file) ? await current(file) : undefined;
-    if (!asset) throw new Errors.NotFound(`File ${file.slice(0, 60)}`);
-    return send(request, reply, asset, 'public, max-age=31536000, immutable');
-  });
+  app.get(
+    '/widget.js',
+    {
+      schema: {
+        tags: ['Widget'],
+        summary: 'The widget script',
+        description:
+          "The script tag's payload: registers the chat bubble. Cached for five minutes, then revalidated with its ETag; gzip or brotli as the client accepts. Public.",
+        security: [],
+        response: script('The widget loader'),
+      },
+    },
+    async (request, reply) => {
+      const asset = await current(basename(bundlePath));
+      if (!asset) throw new Errors.WidgetNotBuilt();
+      return send(request, reply, asset, 'public, max-age=300, stale-while-revalidate=86400');
+    },
+  );
+
+  app.get<{ Params: { file: string } }>(
+    '/:file(^panel-[0-9a-f]{12}\\.js$)',
+    {
+      schema: {
+        tags: ['Widget'],
+        summary: 'The chat panel module',
+        description:
+          'The chat panel the widget script imports when the visitor opens the chat. Its name carries a hash of its content, so it is cached for a year. Public.',
+        security: [],
+        params: Type.Object({ file: Type.String({ pattern: '^panel-[0-9a-f]{12}\\.js$' }) }),
+        response: script('The chat panel, an ES module'),
+      },
+    },
+    async (request, reply) => {
+      const { file } = request.params;
+      const asset = PANEL_FILE.test(file) ? await current(file) : undefined;
+      if (!asset) throw new Errors.NotFound(`File ${file.slice(0, 60)}`);
+      return send(request, reply, asset, 'public, max-age=31536000, immutable');
+    },
+  );
 };
 
 /** The encodings an Accept-Encoding header allows ("gzip;q=0" forbids gzip). */

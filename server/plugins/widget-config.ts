@@ -19,6 +19,11 @@ export const widgetConfigPlugin: FastifyPluginAsync<{ tenants: TenantDirectory }
     '/widget/config/:slug',
     {
       schema: {
+        tags: ['Widget'],
+        summary: "Read a widget's public settings",
+        description:
+          "The look, language and hours of a tenant's widget, read by the widget on every page that embeds it: public (no API key, CORS open) and cacheable for a minute. The identity secret and the allowed origins are never part of it.",
+        security: [],
         params: Type.Object({ slug: Type.String({ minLength: 1, maxLength: 100 }) }),
         response: { 200: PublicWidgetConfig },
       },

@@ -5,7 +5,8 @@ import Type from 'typebox';
 import type { MetaPlatform } from '../../bot/channels/meta/social-account-store.ts';
 import { checkEnvelope, isDashboardTest } from '../../bot/channels/meta/webhook-envelope.ts';
 import type { WebhookInbox } from '../../bot/channels/meta/webhook-inbox.ts';
-import { Errors } from '../errors.ts';
+import { ErrorBody, Errors } from '../errors.ts';
+import { Empty, RawContent } from '../plugins/response-schemas.ts';
 
 /** Meta's payloads reach 3 MB; anything much larger is not from Meta. */
 export const WEBHOOK_BODY_LIMIT = 4 * 1024 * 1024;
@@ -46,9 +47,24 @@ export function registerMetaWebhook(base: FastifyInstance, options: MetaWebhookO
     (_request, body, done) => done(null, body),
   );
 
+  const name = options.platform === 'whatsapp' ? 'WhatsApp' : 'Instagram';
   app.get(
     `/webhooks/${options.platform}`,
-    { schema: { querystring: VerifyQuery } },
+    {
+      schema: {
+        tags: ['Webhooks'],
+        summary: `Verify the ${name} webhook URL`,
+        description:
+          "Meta's subscription handshake: with `hub.mode=subscribe` and `hub.verify_token` equal to META_VERIFY_TOKEN, answers `hub.challenge` as text; else 403. 503 when the server has no Meta secrets.",
+        security: [],
+        querystring: VerifyQuery,
+        response: {
+          200: RawContent('text/plain', 'The challenge, echoed'),
+          403: ErrorBody,
+          503: ErrorBody,
+        },
+      },
+    },
     async (request, reply) => {
       if (!options.configured || !options.verifyToken) throw new Errors.WebhooksNotConfigured();
       const query = request.query;
@@ -67,51 +83,70 @@ export function registerMetaWebhook(base: FastifyInstance, options: MetaWebhookO
     },
   );
 
-  app.post(`/webhooks/${options.platform}`, { bodyLimit: WEBHOOK_BODY_LIMIT }, async (request, reply) => {
-    if (!options.configured) throw new Errors.WebhooksNotConfigured();
-    const raw = request.body;
-    if (!Buffer.isBuffer(raw))
-      throw new Errors.BadWebhook('the body must be JSON (Content-Type: application/json)');
-    const header = request.headers['x-hub-signature-256'];
-    if (!options.verifySignature(raw, typeof header === 'string' ? header : undefined)) {
-      throw new Errors.BadSignature();
-    }
-    let text: string;
-    let parsed: unknown;
-    try {
-      text = utf8.decode(raw);
-      parsed = JSON.parse(text);
-    } catch {
-      throw new Errors.BadWebhook('the body is not valid UTF-8 JSON');
-    }
-    if (!checkEnvelope.Check(parsed)) {
-      throw new Errors.BadWebhook(
-        'the body is not a webhook notification: it needs "object" and an "entry" array',
-      );
-    }
-    if (parsed.object !== options.object) {
-      request.log.warn(
-        { platform: options.platform, object: parsed.object },
-        `webhook for object "${parsed.object}" ignored: this endpoint takes "${options.object}"`,
-      );
+  app.post(
+    `/webhooks/${options.platform}`,
+    {
+      bodyLimit: WEBHOOK_BODY_LIMIT,
+      schema: {
+        tags: ['Webhooks'],
+        summary: `Receive ${name} notifications`,
+        description:
+          "Meta's notifications, signed with `X-Hub-Signature-256` (HMAC-SHA256 of the raw body under the app secret): a bad signature is refused (401) and nothing is stored; a body that is not a notification is refused (400). A notification is stored before the 200 and processed afterwards, once even when Meta delivers it again; 503 with `Retry-After` when it could not be stored.",
+        security: [],
+        response: {
+          200: Empty('Stored (or ignored: a dashboard test, another product)'),
+          400: ErrorBody,
+          401: ErrorBody,
+          503: ErrorBody,
+        },
+      },
+    },
+    async (request, reply) => {
+      if (!options.configured) throw new Errors.WebhooksNotConfigured();
+      const raw = request.body;
+      if (!Buffer.isBuffer(raw))
+        throw new Errors.BadWebhook('the body must be JSON (Content-Type: application/json)');
+      const header = request.headers['x-hub-signature-256'];
+      if (!options.verifySignature(raw, typeof header === 'string' ? header : undefined)) {
+        throw new Errors.BadSignature();
+      }
+      let text: string;
+      let parsed: unknown;
+      try {
+        text = utf8.decode(raw);
+        parsed = JSON.parse(text);
+      } catch {
+        throw new Errors.BadWebhook('the body is not valid UTF-8 JSON');
+      }
+      if (!checkEnvelope.Check(parsed)) {
+        throw new Errors.BadWebhook(
+          'the body is not a webhook notification: it needs "object" and an "entry" array',
+        );
+      }
+      if (parsed.object !== options.object) {
+        request.log.warn(
+          { platform: options.platform, object: parsed.object },
+          `webhook for object "${parsed.object}" ignored: this endpoint takes "${options.object}"`,
+        );
+        return reply.code(200).send();
+      }
+      if (isDashboardTest(parsed)) {
+        request.log.info(
+          { platform: options.platform },
+          'dashboard test notification received; the webhook works',
+        );
+        return reply.code(200).send();
+      }
+      try {
+        await options.inbox.store(options.platform, text);
+      } catch (error) {
+        request.log.error({ err: error, platform: options.platform }, 'webhook delivery could not be stored');
+        reply.header('retry-after', '30');
+        throw new Errors.StorageUnavailable();
+      }
       return reply.code(200).send();
-    }
-    if (isDashboardTest(parsed)) {
-      request.log.info(
-        { platform: options.platform },
-        'dashboard test notification received; the webhook works',
-      );
-      return reply.code(200).send();
-    }
-    try {
-      await options.inbox.store(options.platform, text);
-    } catch (error) {
-      request.log.error({ err: error, platform: options.platform }, 'webhook delivery could not be stored');
-      reply.header('retry-after', '30');
-      throw new Errors.StorageUnavailable();
-    }
-    return reply.code(200).send();
-  });
+    },
+  );
 }
 
 function sameText(given: string, expected: string): boolean {

@@ -60,14 +60,34 @@ export const botSettingsRoutes: FastifyPluginAsync<{
 }> = async (base, { db, encryptionKey, clock, notifier }) => {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
 
-  app.get('/bot-settings', { schema: { response: { 200: BotSettings } } }, async (request) => {
-    const tenantId = request.adminTenantId!;
-    return withTenant(db, tenantId, (tx) => getBotSettings(tx, tenantId));
-  });
+  app.get(
+    '/bot-settings',
+    {
+      schema: {
+        tags: ['Bot'],
+        summary: 'Read the bot settings',
+        description:
+          'Escalation rules (`confidenceThreshold`, `lowConfidenceTurns`, `escalationIntents`, `negativeSentimentThreshold`, `escalateOnNegativeSentiment`), the notification `webhookUrl` and `notifyEmails`, and whether a webhook secret exists.',
+        response: { 200: BotSettings },
+      },
+    },
+    async (request) => {
+      const tenantId = request.adminTenantId!;
+      return withTenant(db, tenantId, (tx) => getBotSettings(tx, tenantId));
+    },
+  );
 
   app.patch(
     '/bot-settings',
-    { schema: { body: BotSettingsPatch, response: { 200: BotSettings } } },
+    {
+      schema: {
+        tags: ['Bot'],
+        summary: 'Update the bot settings',
+        description: 'Changes the escalation rules and where notifications go. Fields left out are kept.',
+        body: BotSettingsPatch,
+        response: { 200: BotSettings },
+      },
+    },
     async (request) => {
       const tenantId = request.adminTenantId!;
       return withTenant(db, tenantId, async (tx) => {
@@ -86,7 +106,15 @@ export const botSettingsRoutes: FastifyPluginAsync<{
 
   app.post(
     '/bot-settings/webhook-secret',
-    { schema: { response: { 200: BotSettings } } },
+    {
+      schema: {
+        tags: ['Bot'],
+        summary: 'Generate the webhook secret',
+        description:
+          'Generates, or rotates, the secret that signs notification webhooks, and returns it once.',
+        response: { 200: BotSettings },
+      },
+    },
     async (request) => {
       const tenantId = request.adminTenantId!;
       const secret = newWebhookSecret();
@@ -99,7 +127,15 @@ export const botSettingsRoutes: FastifyPluginAsync<{
 
   app.post(
     '/notifications/test',
-    { schema: { response: { 202: Type.Object({ queued: Type.Integer() }) } } },
+    {
+      schema: {
+        tags: ['Bot'],
+        summary: 'Send a test notification',
+        description:
+          'Queues a test notification to the webhook and e-mail addresses set; 202 with how many were queued.',
+        response: { 202: Type.Object({ queued: Type.Integer() }) },
+      },
+    },
     async (request, reply) => {
       const tenantId = request.adminTenantId!;
       const queued = await withTenant(db, tenantId, async (tx) => {

@@ -54,6 +54,10 @@ export const conversationRoutes: FastifyPluginAsync<{ db: Db }> = async (base, {
     '/conversations',
     {
       schema: {
+        tags: ['Conversations'],
+        summary: 'List conversations',
+        description:
+          'Conversations, most recent activity first, filtered by `status` and `channel`. Paginated: pass the `nextCursor` of a page as `cursor` to get the next one.',
         querystring: ListQuery,
         response: {
           200: Type.Object({ items: Type.Array(Conversation), nextCursor: Nullable(Type.String()) }),
@@ -93,6 +97,10 @@ export const conversationRoutes: FastifyPluginAsync<{ db: Db }> = async (base, {
     '/conversations/:id',
     {
       schema: {
+        tags: ['Conversations'],
+        summary: 'Read a conversation',
+        description:
+          'One conversation and its messages in order (`after` a seq, up to `limit`). A message that could not be delivered on WhatsApp or Instagram says why in `metadata.delivery`.',
         params: UuidParams,
         querystring: MessagesQuery,
         response: { 200: Type.Object({ conversation: Conversation, messages: Type.Array(Message) }) },

@@ -67,6 +67,10 @@ export const escalationRoutes: FastifyPluginAsync<{ db: Db; desk: OperatorDesk }
     '/escalations',
     {
       schema: {
+        tags: ['Escalations'],
+        summary: 'List escalations',
+        description:
+          'Conversations handed to a human, newest first, with reason, summary and status. Paginated with `cursor`.',
         querystring: ListQuery,
         response: {
           200: Type.Object({ items: Type.Array(Escalation), nextCursor: Nullable(Type.String()) }),
@@ -97,6 +101,9 @@ export const escalationRoutes: FastifyPluginAsync<{ db: Db; desk: OperatorDesk }
     '/escalations/:id',
     {
       schema: {
+        tags: ['Escalations'],
+        summary: 'Read an escalation',
+        description: "One escalation, its channel and the conversation's last 100 messages.",
         params: UuidParams,
         response: {
           200: Type.Object({ escalation: Escalation, channel: Type.String(), messages: Type.Array(Message) }),
@@ -121,7 +128,17 @@ export const escalationRoutes: FastifyPluginAsync<{ db: Db; desk: OperatorDesk }
 
   app.post(
     '/escalations/:id/take',
-    { schema: { params: UuidParams, body: TakeBody, response: { 200: Escalation } } },
+    {
+      schema: {
+        tags: ['Escalations'],
+        summary: 'Take an escalation',
+        description:
+          'Marks it `in_progress` and assigned to the operator; the bot stays silent in the conversation.',
+        params: UuidParams,
+        body: TakeBody,
+        response: { 200: Escalation },
+      },
+    },
     async (request) => {
       const { agent, agentName } = request.body;
       const taken = await desk.take(request.adminTenantId!, request.params.id, {
@@ -137,6 +154,10 @@ export const escalationRoutes: FastifyPluginAsync<{ db: Db; desk: OperatorDesk }
     '/escalations/:id/reply',
     {
       schema: {
+        tags: ['Escalations'],
+        summary: 'Reply as a human',
+        description:
+          'Stores the text with the `agent` role and delivers it live to the customer (widget, WhatsApp or Instagram). A `clientId` makes a retried reply safe: it is stored once.',
         params: UuidParams,
         body: ReplyBody,
         response: {
@@ -158,7 +179,15 @@ export const escalationRoutes: FastifyPluginAsync<{ db: Db; desk: OperatorDesk }
 
   app.post(
     '/escalations/:id/resolve',
-    { schema: { params: UuidParams, response: { 200: Escalation } } },
+    {
+      schema: {
+        tags: ['Escalations'],
+        summary: 'Resolve an escalation',
+        description: 'Closes the escalation; the conversation returns to the bot.',
+        params: UuidParams,
+        response: { 200: Escalation },
+      },
+    },
     async (request) => {
       const resolved = await desk.resolve(request.adminTenantId!, request.params.id);
       if (!resolved) throw new Errors.NotFound('Escalation');
@@ -168,7 +197,17 @@ export const escalationRoutes: FastifyPluginAsync<{ db: Db; desk: OperatorDesk }
 
   app.post(
     '/conversations/:id/takeover',
-    { schema: { params: UuidParams, body: TakeBody, response: { 200: Escalation } } },
+    {
+      schema: {
+        tags: ['Escalations'],
+        summary: 'Take over a conversation',
+        description:
+          'A person takes a conversation that was not escalated: an escalation is opened and assigned to them, and the bot stops answering there.',
+        params: UuidParams,
+        body: TakeBody,
+        response: { 200: Escalation },
+      },
+    },
     async (request) => {
       const { agent, agentName } = request.body;
       const taken = await desk.takeOver(request.adminTenantId!, request.params.id, {

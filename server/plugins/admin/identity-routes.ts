@@ -24,6 +24,10 @@ export const identityRoutes: FastifyPluginAsync<{
     '/widget-config/identity-secret',
     {
       schema: {
+        tags: ['Widget'],
+        summary: 'Generate the identity secret',
+        description:
+          "Generates, or rotates, the secret the site's server signs identify() hashes with, and returns it once. Rotating it signs every verified visitor out. The hash formats are described in docs/widget.md.",
         response: {
           201: Type.Object({
             secret: Type.String(),

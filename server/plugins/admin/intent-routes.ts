@@ -11,6 +11,7 @@ import {
 import type { Db } from '../../../db/database.ts';
 import { withTenant } from '../../../db/tenant-scope.ts';
 import { Errors } from '../../errors.ts';
+import { NoContent } from '../response-schemas.ts';
 import { Nullable } from './common-schemas.ts';
 
 const Example = Type.Object(
@@ -53,7 +54,15 @@ export const intentRoutes: FastifyPluginAsync<{ db: Db; intents: IntentDetector 
 
   app.get(
     '/intents',
-    { schema: { response: { 200: Type.Object({ items: Type.Array(Intent) }) } } },
+    {
+      schema: {
+        tags: ['Bot'],
+        summary: 'List intents',
+        description:
+          "The built-in intents, with their examples, and the tenant's own; each can be tuned and switched off with `enabled`.",
+        response: { 200: Type.Object({ items: Type.Array(Intent) }) },
+      },
+    },
     async (request) => {
       const items = await withTenant(db, request.adminTenantId!, (tx) => listTenantIntents(tx));
       return { items };
@@ -62,7 +71,17 @@ export const intentRoutes: FastifyPluginAsync<{ db: Db; intents: IntentDetector 
 
   app.put(
     '/intents/:name',
-    { schema: { params: NameParams, body: IntentBody, response: { 200: Intent } } },
+    {
+      schema: {
+        tags: ['Bot'],
+        summary: 'Add or change an intent',
+        description:
+          "Sets an intent's `description`, `examples` (`{text, lang}`) and `enabled`. A new intent needs at least two examples; on a built-in one the examples are added to its own.",
+        params: NameParams,
+        body: IntentBody,
+        response: { 200: Intent },
+      },
+    },
     async (request) => {
       const tenantId = request.adminTenantId!;
       const { name } = request.params;
@@ -81,18 +100,34 @@ export const intentRoutes: FastifyPluginAsync<{ db: Db; intents: IntentDetector 
     },
   );
 
-  app.delete('/intents/:name', { schema: { params: NameParams } }, async (request, reply) => {
-    const deleted = await withTenant(db, request.adminTenantId!, (tx) =>
-      deleteIntent(tx, request.params.name),
-    );
-    if (!deleted && !isBuiltinIntent(request.params.name)) throw new Errors.NotFound('Intent');
-    return reply.code(204).send();
-  });
+  app.delete(
+    '/intents/:name',
+    {
+      schema: {
+        tags: ['Bot'],
+        summary: 'Delete an intent',
+        description: "Deletes a tenant's own intent, or its changes to a built-in one.",
+        response: { 204: NoContent },
+        params: NameParams,
+      },
+    },
+    async (request, reply) => {
+      const deleted = await withTenant(db, request.adminTenantId!, (tx) =>
+        deleteIntent(tx, request.params.name),
+      );
+      if (!deleted && !isBuiltinIntent(request.params.name)) throw new Errors.NotFound('Intent');
+      return reply.code(204).send();
+    },
+  );
 
   app.post(
     '/intents/classify',
     {
       schema: {
+        tags: ['Bot'],
+        summary: 'Classify a text',
+        description:
+          'The intent the bot would detect for `text`: the intent, its confidence, the ranking and the calibration.',
         body: Type.Object(
           { text: Type.String({ minLength: 1, maxLength: 4000 }) },
           { additionalProperties: false },

@@ -16,6 +16,10 @@ export const jobRoutes: FastifyPluginAsync<{ db: Db }> = async (base, { db }) =>
     '/jobs',
     {
       schema: {
+        tags: ['Knowledge'],
+        summary: 'List jobs',
+        description:
+          'Crawls, ingestions and re-embeddings, newest first, with their live counters (`pagesFound`, `pagesCrawled`, `pagesUnchanged`, `pagesFailed`, `chunksTotal`, `chunksIndexed`, `phase`).',
         querystring: Type.Object({
           limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
           sourceId: Type.Optional(Type.String({ format: 'uuid' })),
@@ -32,9 +36,21 @@ export const jobRoutes: FastifyPluginAsync<{ db: Db }> = async (base, { db }) =>
     },
   );
 
-  app.get('/jobs/:id', { schema: { params: UuidParams, response: { 200: Job } } }, async (request) => {
-    const job = await withTenant(db, request.adminTenantId!, (tx) => getJob(tx, request.params.id));
-    if (!job) throw new Errors.NotFound('Job');
-    return job;
-  });
+  app.get(
+    '/jobs/:id',
+    {
+      schema: {
+        tags: ['Knowledge'],
+        summary: 'Read a job',
+        description: 'One job with its live counters; poll it to follow a crawl or an ingestion.',
+        params: UuidParams,
+        response: { 200: Job },
+      },
+    },
+    async (request) => {
+      const job = await withTenant(db, request.adminTenantId!, (tx) => getJob(tx, request.params.id));
+      if (!job) throw new Errors.NotFound('Job');
+      return job;
+    },
+  );
 };

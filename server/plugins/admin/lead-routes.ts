@@ -13,6 +13,7 @@ import { LEADS_CSV_HEADER, leadCsvRow } from '../../../bot/leads/leads-csv.ts';
 import type { Db } from '../../../db/database.ts';
 import { withTenant } from '../../../db/tenant-scope.ts';
 import { Errors } from '../../errors.ts';
+import { RawContent } from '../response-schemas.ts';
 import { DateTime, Nullable, UuidParams } from './common-schemas.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 
@@ -72,6 +73,10 @@ export const leadRoutes: FastifyPluginAsync<{ db: Db }> = async (base, { db }) =
     '/leads',
     {
       schema: {
+        tags: ['Leads'],
+        summary: 'List leads',
+        description:
+          'Leads, newest first, filtered by `score` (hot, warm, cold), `status`, `channel`, a `from`/`to` period, `minScore` and full-text `q`. Paginated with `cursor`.',
         querystring: ListQuery,
         response: { 200: Type.Object({ items: Type.Array(Lead), nextCursor: Nullable(Type.String()) }) },
       },
@@ -92,33 +97,51 @@ export const leadRoutes: FastifyPluginAsync<{ db: Db }> = async (base, { db }) =
     },
   );
 
-  app.get('/leads/export.csv', { schema: { querystring: Filter } }, async (request, reply) => {
-    const tenantId = request.adminTenantId!;
-    const filter = toFilter(request.query);
-    async function* lines() {
-      yield LEADS_CSV_HEADER;
-      let before: { at: Date; id: string } | undefined;
-      for (;;) {
-        const rows = await withTenant(db, tenantId, (tx) =>
-          listLeads(tx, filter, { limit: 500, ...(before ? { before } : {}) }),
-        );
-        for (const row of rows) yield leadCsvRow(row);
-        const last = rows.at(-1);
-        if (rows.length < 500 || !last) return;
-        before = { at: last.createdAt, id: last.id };
+  app.get(
+    '/leads/export.csv',
+    {
+      schema: {
+        tags: ['Leads'],
+        summary: 'Export leads as CSV',
+        description:
+          'The leads the same filter selects, as CSV, streamed. Cells that a spreadsheet would run as a formula are escaped.',
+        querystring: Filter,
+        response: {
+          200: RawContent('text/csv', 'One line per lead, after a header line'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const tenantId = request.adminTenantId!;
+      const filter = toFilter(request.query);
+      async function* lines() {
+        yield LEADS_CSV_HEADER;
+        let before: { at: Date; id: string } | undefined;
+        for (;;) {
+          const rows = await withTenant(db, tenantId, (tx) =>
+            listLeads(tx, filter, { limit: 500, ...(before ? { before } : {}) }),
+          );
+          for (const row of rows) yield leadCsvRow(row);
+          const last = rows.at(-1);
+          if (rows.length < 500 || !last) return;
+          before = { at: last.createdAt, id: last.id };
+        }
       }
-    }
-    const day = new Date().toISOString().slice(0, 10);
-    return reply
-      .type('text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="leads-${day}.csv"`)
-      .send(Readable.from(lines()));
-  });
+      const day = new Date().toISOString().slice(0, 10);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="leads-${day}.csv"`)
+        .send(Readable.from(lines()));
+    },
+  );
 
   app.get(
     '/leads/:id',
     {
       schema: {
+        tags: ['Leads'],
+        summary: 'Read a lead',
+        description: 'One lead and its score history: each score with its signals and reasoning.',
         params: UuidParams,
         response: { 200: Type.Object({ lead: Lead, scores: Type.Array(ScoreEntry) }) },
       },
@@ -138,6 +161,9 @@ export const leadRoutes: FastifyPluginAsync<{ db: Db }> = async (base, { db }) =
     '/leads/:id',
     {
       schema: {
+        tags: ['Leads'],
+        summary: 'Update a lead',
+        description: "Changes the lead's follow-up `status` or `notes`.",
         params: UuidParams,
         body: Type.Object(
           { status: Type.Optional(Status), notes: Type.Optional(Nullable(Type.String({ maxLength: 5000 }))) },

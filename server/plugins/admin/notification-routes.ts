@@ -28,6 +28,10 @@ export const notificationRoutes: FastifyPluginAsync<{ db: Db }> = async (base, {
     '/notifications',
     {
       schema: {
+        tags: ['Bot'],
+        summary: 'List notifications',
+        description:
+          'Notifications sent to the tenant (escalations, hot leads), newest first, with their delivery attempts.',
         querystring: Type.Object({
           limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
           status: Type.Optional(

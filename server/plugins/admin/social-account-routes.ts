@@ -19,6 +19,7 @@ import { AccountMismatchError, verifyAccount } from '../../../bot/channels/meta/
 import type { Db } from '../../../db/database.ts';
 import { withTenant } from '../../../db/tenant-scope.ts';
 import { Errors } from '../../errors.ts';
+import { NoContent } from '../response-schemas.ts';
 import { DateTime, Nullable, UuidParams } from './common-schemas.ts';
 
 export interface SocialAccountRoutesOptions {
@@ -79,13 +80,30 @@ export const socialAccountRoutes: FastifyPluginAsync<SocialAccountRoutesOptions>
 
   app.get(
     '/social-accounts',
-    { schema: { response: { 200: Type.Object({ items: Type.Array(SocialAccount) }) } } },
+    {
+      schema: {
+        tags: ['Channels'],
+        summary: 'List connected accounts',
+        description:
+          'The WhatsApp numbers and Instagram accounts connected to the tenant. Tokens are never returned.',
+        response: { 200: Type.Object({ items: Type.Array(SocialAccount) }) },
+      },
+    },
     async (request) => ({ items: await withTenant(db, request.adminTenantId!, (tx) => listAccounts(tx)) }),
   );
 
   app.post(
     '/social-accounts',
-    { schema: { body: ConnectBody, response: { 200: SocialAccount, 201: SocialAccount } } },
+    {
+      schema: {
+        tags: ['Channels'],
+        summary: 'Connect an account',
+        description:
+          'Connects a WhatsApp number or an Instagram account (`platform`, `accountId`, `token`, ...). The token is checked against the Graph API and stored encrypted; 201 when new, 200 when updated.',
+        body: ConnectBody,
+        response: { 200: SocialAccount, 201: SocialAccount },
+      },
+    },
     async (request, reply) => {
       const tenantId = request.adminTenantId!;
       const body = request.body;
@@ -127,26 +145,59 @@ export const socialAccountRoutes: FastifyPluginAsync<SocialAccountRoutesOptions>
     },
   );
 
-  app.delete('/social-accounts/:id', { schema: { params: UuidParams } }, async (request, reply) => {
-    const removed = await withTenant(db, request.adminTenantId!, (tx) =>
-      disconnectAccount(tx, { id: request.params.id }),
-    );
-    if (!removed) throw new Errors.NotFound('Social account');
-    request.log.info(
-      { platform: removed.platform, accountId: removed.accountId },
-      'social account disconnected',
-    );
-    return reply.code(204).send();
-  });
+  app.delete(
+    '/social-accounts/:id',
+    {
+      schema: {
+        tags: ['Channels'],
+        summary: 'Disconnect an account',
+        description: 'Disconnects the account: its webhooks are no longer routed to this tenant.',
+        response: { 204: NoContent },
+        params: UuidParams,
+      },
+    },
+    async (request, reply) => {
+      const removed = await withTenant(db, request.adminTenantId!, (tx) =>
+        disconnectAccount(tx, { id: request.params.id }),
+      );
+      if (!removed) throw new Errors.NotFound('Social account');
+      request.log.info(
+        { platform: removed.platform, accountId: removed.accountId },
+        'social account disconnected',
+      );
+      return reply.code(204).send();
+    },
+  );
 
-  app.get('/channel-settings', { schema: { response: { 200: ChannelSettings } } }, async (request) => {
-    const tenantId = request.adminTenantId!;
-    return withTenant(db, tenantId, (tx) => getChannelSettings(tx, tenantId));
-  });
+  app.get(
+    '/channel-settings',
+    {
+      schema: {
+        tags: ['Channels'],
+        summary: 'Read the channel settings',
+        description:
+          "The WhatsApp template sent outside the 24-hour window and whether operators may use Instagram's `HUMAN_AGENT` tag.",
+        response: { 200: ChannelSettings },
+      },
+    },
+    async (request) => {
+      const tenantId = request.adminTenantId!;
+      return withTenant(db, tenantId, (tx) => getChannelSettings(tx, tenantId));
+    },
+  );
 
   app.patch(
     '/channel-settings',
-    { schema: { body: ChannelSettingsPatch, response: { 200: ChannelSettings } } },
+    {
+      schema: {
+        tags: ['Channels'],
+        summary: 'Update the channel settings',
+        description:
+          'Changes the WhatsApp template (`whatsappTemplateName`, `whatsappTemplateLanguage`, `whatsappTemplateTextParameter`) and `instagramHumanAgent`.',
+        body: ChannelSettingsPatch,
+        response: { 200: ChannelSettings },
+      },
+    },
     async (request) => {
       const tenantId = request.adminTenantId!;
       return withTenant(db, tenantId, (tx) => updateChannelSettings(tx, tenantId, request.body));

@@ -123,31 +123,76 @@ export const tenantRoutes: FastifyPluginAsync<{ db: Db; tenants: TenantDirectory
 ) => {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
 
-  app.get('/tenant', { schema: { response: { 200: Tenant } } }, async (request) => {
-    const tenantId = request.adminTenantId!;
-    const tenant = await withTenant(db, tenantId, (tx) => getTenant(tx, tenantId));
-    if (!tenant) throw new Errors.NotFound('Tenant');
-    return tenant;
-  });
+  app.get(
+    '/tenant',
+    {
+      schema: {
+        tags: ['Tenant'],
+        summary: 'Read the tenant',
+        description: 'The tenant the API key belongs to: its slug, name, website and contact e-mail.',
+        response: { 200: Tenant },
+      },
+    },
+    async (request) => {
+      const tenantId = request.adminTenantId!;
+      const tenant = await withTenant(db, tenantId, (tx) => getTenant(tx, tenantId));
+      if (!tenant) throw new Errors.NotFound('Tenant');
+      return tenant;
+    },
+  );
 
-  app.patch('/tenant', { schema: { body: TenantPatch, response: { 200: Tenant } } }, async (request) => {
-    const tenantId = request.adminTenantId!;
-    const tenant = await withTenant(db, tenantId, (tx) => updateTenant(tx, tenantId, request.body));
-    if (!tenant) throw new Errors.NotFound('Tenant');
-    tenants.forget(tenantId);
-    return tenant;
-  });
+  app.patch(
+    '/tenant',
+    {
+      schema: {
+        tags: ['Tenant'],
+        summary: 'Update the tenant',
+        description:
+          'Changes the name, website or contact e-mail. Fields left out are kept; `null` clears one.',
+        body: TenantPatch,
+        response: { 200: Tenant },
+      },
+    },
+    async (request) => {
+      const tenantId = request.adminTenantId!;
+      const tenant = await withTenant(db, tenantId, (tx) => updateTenant(tx, tenantId, request.body));
+      if (!tenant) throw new Errors.NotFound('Tenant');
+      tenants.forget(tenantId);
+      return tenant;
+    },
+  );
 
-  app.get('/widget-config', { schema: { response: { 200: WidgetConfig } } }, async (request) => {
-    const tenantId = request.adminTenantId!;
-    const config = await withTenant(db, tenantId, (tx) => getWidgetConfig(tx, tenantId));
-    if (!config) throw new Errors.NotFound('Widget configuration');
-    return { ...config, identitySecretSet: config.identitySecret !== null };
-  });
+  app.get(
+    '/widget-config',
+    {
+      schema: {
+        tags: ['Widget'],
+        summary: 'Read the widget settings',
+        description:
+          "The widget's colours, position, greeting, launcher label, language, allowed origins, avatar, business-hours display and identity verification, and whether an identity secret exists (the secret itself is shown only when it is generated).",
+        response: { 200: WidgetConfig },
+      },
+    },
+    async (request) => {
+      const tenantId = request.adminTenantId!;
+      const config = await withTenant(db, tenantId, (tx) => getWidgetConfig(tx, tenantId));
+      if (!config) throw new Errors.NotFound('Widget configuration');
+      return { ...config, identitySecretSet: config.identitySecret !== null };
+    },
+  );
 
   app.patch(
     '/widget-config',
-    { schema: { body: WidgetConfigPatch, response: { 200: WidgetConfig } } },
+    {
+      schema: {
+        tags: ['Widget'],
+        summary: 'Update the widget settings',
+        description:
+          "Changes the widget's look and rules; visitors see the change within seconds. `allowedOrigins` restricts the sites that may open the chat (empty admits any); `identityVerification` refuses identify() calls without a valid hash.",
+        body: WidgetConfigPatch,
+        response: { 200: WidgetConfig },
+      },
+    },
     async (request) => {
       const tenantId = request.adminTenantId!;
       const config = await withTenant(db, tenantId, async (tx) => {
@@ -164,16 +209,37 @@ export const tenantRoutes: FastifyPluginAsync<{ db: Db; tenants: TenantDirectory
     },
   );
 
-  app.get('/business-profile', { schema: { response: { 200: BusinessProfile } } }, async (request) => {
-    const tenantId = request.adminTenantId!;
-    const profile = await withTenant(db, tenantId, (tx) => getBusinessProfile(tx, tenantId));
-    if (!profile) throw new Errors.NotFound('Business profile');
-    return profile;
-  });
+  app.get(
+    '/business-profile',
+    {
+      schema: {
+        tags: ['Tenant'],
+        summary: 'Read the business profile',
+        description:
+          'What the bot knows about the business: description, tone, language, timezone, opening and support hours, address, phone, e-mails and booking link.',
+        response: { 200: BusinessProfile },
+      },
+    },
+    async (request) => {
+      const tenantId = request.adminTenantId!;
+      const profile = await withTenant(db, tenantId, (tx) => getBusinessProfile(tx, tenantId));
+      if (!profile) throw new Errors.NotFound('Business profile');
+      return profile;
+    },
+  );
 
   app.patch(
     '/business-profile',
-    { schema: { body: BusinessProfilePatch, response: { 200: BusinessProfile } } },
+    {
+      schema: {
+        tags: ['Tenant'],
+        summary: 'Update the business profile',
+        description:
+          'Changes the business profile. Hours are ranges per weekday (`{"tue": [["10:00", "19:00"]]}`); a day left out is closed.',
+        body: BusinessProfilePatch,
+        response: { 200: BusinessProfile },
+      },
+    },
     async (request) => {
       const tenantId = request.adminTenantId!;
       const profile = await withTenant(db, tenantId, (tx) =>

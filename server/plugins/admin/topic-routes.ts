@@ -78,20 +78,42 @@ export const topicRoutes: FastifyPluginAsync<{ db: Db }> = async (base, { db }) 
     return { report, run };
   }
 
-  app.get('/topics', { schema: { querystring: DayQuery, response: { 200: TopicsDay } } }, async (request) => {
-    const { report, run } = await day(request.adminTenantId!, request.query.date);
-    return {
-      ...run,
-      messageCount: report.run?.messageCount ?? 0,
-      clusteredCount: report.run?.clusteredCount ?? 0,
-      method: report.run?.method ?? null,
-      topics: report.topics.map((topic) => ({ ...topic, outlier: topic.topicId < 0 })),
-    };
-  });
+  app.get(
+    '/topics',
+    {
+      schema: {
+        tags: ['Topics'],
+        summary: "Read a day's topics",
+        description:
+          "What customers asked about on `date` (YYYY-MM-DD, default yesterday): each topic's label, keywords, message count, share and samples, and when it was computed.",
+        querystring: DayQuery,
+        response: { 200: TopicsDay },
+      },
+    },
+    async (request) => {
+      const { report, run } = await day(request.adminTenantId!, request.query.date);
+      return {
+        ...run,
+        messageCount: report.run?.messageCount ?? 0,
+        clusteredCount: report.run?.clusteredCount ?? 0,
+        method: report.run?.method ?? null,
+        topics: report.topics.map((topic) => ({ ...topic, outlier: topic.topicId < 0 })),
+      };
+    },
+  );
 
   app.get(
     '/topics/unanswered',
-    { schema: { querystring: DayQuery, response: { 200: UnansweredDay } } },
+    {
+      schema: {
+        tags: ['Topics'],
+        summary: "Read a day's unanswered questions",
+        description:
+          "The questions the bot could not answer on `date`, grouped: each group's question, keywords, message count and samples.",
+        querystring: DayQuery,
+        response: { 200: UnansweredDay },
+      },
+    },
     async (request) => {
       const { report, run } = await day(request.adminTenantId!, request.query.date);
       return { ...run, unansweredCount: report.run?.unansweredCount ?? 0, groups: report.unanswered };

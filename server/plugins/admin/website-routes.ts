@@ -12,6 +12,7 @@ import {
 } from '../../../knowledge/web/website-store.ts';
 import { Errors } from '../../errors.ts';
 import type { Knowledge } from '../../services/create-knowledge.ts';
+import { NoContent } from '../response-schemas.ts';
 import { UuidParams } from './common-schemas.ts';
 import { toApiError } from './knowledge-errors.ts';
 import { Job, WebsitePage, WebsiteSource } from './knowledge-schemas.ts';
@@ -48,7 +49,14 @@ export const websiteRoutes: FastifyPluginAsync<{ db: Db; knowledge: Knowledge }>
 
   app.get(
     '/websites',
-    { schema: { response: { 200: Type.Object({ items: Type.Array(WebsiteSource) }) } } },
+    {
+      schema: {
+        tags: ['Knowledge'],
+        summary: 'List website sources',
+        description: 'The websites the bot learns from, with their crawl settings and running or last crawl.',
+        response: { 200: Type.Object({ items: Type.Array(WebsiteSource) }) },
+      },
+    },
     async (request) => {
       const items = await withTenant(db, request.adminTenantId!, async (tx) =>
         Promise.all((await listWebsiteSources(tx)).map((row) => withJob(tx, row))),
@@ -59,7 +67,16 @@ export const websiteRoutes: FastifyPluginAsync<{ db: Db; knowledge: Knowledge }>
 
   app.post(
     '/websites',
-    { schema: { body: NewSource, response: { 202: Type.Object({ source: WebsiteSource, job: Job }) } } },
+    {
+      schema: {
+        tags: ['Knowledge'],
+        summary: 'Add a website source',
+        description:
+          'Adds a site to crawl (`baseUrl`, `maxPages` (50), `crawlFrequency` `manual`, `daily` or `weekly`, `maxDepth`) and starts its first crawl: 202 with the source and the job. The crawler obeys robots.txt, stays on the site, and refuses private addresses unless the server allows them.',
+        body: NewSource,
+        response: { 202: Type.Object({ source: WebsiteSource, job: Job }) },
+      },
+    },
     async (request, reply) => {
       const { source, job } = await knowledge.websites
         .create(request.adminTenantId!, request.body)
@@ -70,7 +87,15 @@ export const websiteRoutes: FastifyPluginAsync<{ db: Db; knowledge: Knowledge }>
 
   app.get(
     '/websites/:id',
-    { schema: { params: UuidParams, response: { 200: WebsiteSource } } },
+    {
+      schema: {
+        tags: ['Knowledge'],
+        summary: 'Read a website source',
+        description: 'One website source with its running or last crawl.',
+        params: UuidParams,
+        response: { 200: WebsiteSource },
+      },
+    },
     async (request) => {
       const source = await withTenant(db, request.adminTenantId!, async (tx) => {
         const row = await getWebsiteSource(tx, request.params.id);
@@ -83,7 +108,15 @@ export const websiteRoutes: FastifyPluginAsync<{ db: Db; knowledge: Knowledge }>
 
   app.get(
     '/websites/:id/pages',
-    { schema: { params: UuidParams, response: { 200: Type.Object({ items: Type.Array(WebsitePage) }) } } },
+    {
+      schema: {
+        tags: ['Knowledge'],
+        summary: 'List crawled pages',
+        description: 'The pages of a source that were crawled, with their title, URL and status.',
+        params: UuidParams,
+        response: { 200: Type.Object({ items: Type.Array(WebsitePage) }) },
+      },
+    },
     async (request) => {
       const items = await withTenant(db, request.adminTenantId!, async (tx) =>
         (await getWebsiteSource(tx, request.params.id)) ? listWebsitePages(tx, request.params.id) : undefined,
@@ -95,7 +128,16 @@ export const websiteRoutes: FastifyPluginAsync<{ db: Db; knowledge: Knowledge }>
 
   app.patch(
     '/websites/:id',
-    { schema: { params: UuidParams, body: SourcePatch, response: { 200: WebsiteSource } } },
+    {
+      schema: {
+        tags: ['Knowledge'],
+        summary: 'Update a website source',
+        description: "Changes a source's crawl settings.",
+        params: UuidParams,
+        body: SourcePatch,
+        response: { 200: WebsiteSource },
+      },
+    },
     async (request) => {
       const tenantId = request.adminTenantId!;
       await knowledge.websites.update(tenantId, request.params.id, request.body).catch(refuse);
@@ -107,24 +149,49 @@ export const websiteRoutes: FastifyPluginAsync<{ db: Db; knowledge: Knowledge }>
 
   app.post(
     '/websites/:id/crawl',
-    { schema: { params: UuidParams, response: { 202: Type.Object({ job: Job }) } } },
+    {
+      schema: {
+        tags: ['Knowledge'],
+        summary: 'Crawl a website again',
+        description:
+          'Starts a crawl now: only changed pages are indexed again, and pages that disappeared lose their chunks. 202 with the job; 409 while a crawl of the source runs.',
+        params: UuidParams,
+        response: { 202: Type.Object({ job: Job }) },
+      },
+    },
     async (request, reply) => {
       const job = await knowledge.websites.crawl(request.adminTenantId!, request.params.id).catch(refuse);
       return reply.code(202).send({ job });
     },
   );
 
-  app.delete('/websites/:id', { schema: { params: UuidParams } }, async (request, reply) => {
-    if (!(await knowledge.websites.remove(request.adminTenantId!, request.params.id))) {
-      throw new Errors.NotFound('Website source');
-    }
-    return reply.code(204).send();
-  });
+  app.delete(
+    '/websites/:id',
+    {
+      schema: {
+        tags: ['Knowledge'],
+        summary: 'Delete a website source',
+        description: 'Deletes the source, its pages and their chunks.',
+        response: { 204: NoContent },
+        params: UuidParams,
+      },
+    },
+    async (request, reply) => {
+      if (!(await knowledge.websites.remove(request.adminTenantId!, request.params.id))) {
+        throw new Errors.NotFound('Website source');
+      }
+      return reply.code(204).send();
+    },
+  );
 
   app.post(
     '/knowledge/reembed',
     {
       schema: {
+        tags: ['Knowledge'],
+        summary: 'Re-embed the knowledge',
+        description:
+          "Computes the vectors of the tenant's chunks again: `all`, or only `stale` ones (made by another model). 202 with the job.",
         body: Type.Object(
           { scope: Type.Optional(Type.Union([Type.Literal('stale'), Type.Literal('all')])) },
           { additionalProperties: false },
@@ -140,7 +207,15 @@ export const websiteRoutes: FastifyPluginAsync<{ db: Db; knowledge: Knowledge }>
 
   app.post(
     '/knowledge/reindex',
-    { schema: { response: { 202: Type.Object({ job: Job }) } } },
+    {
+      schema: {
+        tags: ['Knowledge'],
+        summary: 'Rebuild the vector index',
+        description:
+          "Writes the tenant's vectors to the vector store again (after a switch to Qdrant, or a lost collection). 202 with the job.",
+        response: { 202: Type.Object({ job: Job }) },
+      },
+    },
     async (request, reply) => {
       const job = await knowledge.rebuild(request.adminTenantId!, 'all', 'reindex');
       return reply.code(202).send({ job });
