@@ -23,8 +23,8 @@ import type { Knowledge } from './services/create-knowledge.ts';
 import { createTenantDirectory } from './tenant-directory.ts';
 
 export interface AppDeps {
-  config: Pick<Config, 'maxFrameBytes'> &
-    Partial<Pick<Config, 'chat' | 'trustProxy' | 'adminRequestsPerMinute'>>;
+  config: Pick<Config, 'maxFrameBytes' | 'adminRequestsPerMinute'> &
+    Partial<Pick<Config, 'chat' | 'trustProxy'>>;
   database: Database;
   keys: ServerKeys;
   turns: TurnHandler;
@@ -116,14 +116,14 @@ export async function buildApp(deps: AppDeps) {
     tenants,
     visitorTokenKey: deps.keys.visitorTokens,
     maxFrameBytes: deps.config.maxFrameBytes,
-    ...(deps.config.chat ? { limits: deps.config.chat } : {}),
+    limits: deps.config.chat,
     onShutdown: (goodbye) => beforeSocketsClose.push(goodbye),
   });
   await app.register(webhookWhatsAppPlugin, { secrets: deps.meta.secrets, inbox: deps.meta.channels.inbox });
   await app.register(webhookInstagramPlugin, { secrets: deps.meta.secrets, inbox: deps.meta.channels.inbox });
   await app.register(adminApiPlugin, {
     prefix: '/api/v1',
-    requestsPerMinute: deps.config.adminRequestsPerMinute ?? 600,
+    requestsPerMinute: deps.config.adminRequestsPerMinute,
     db: deps.database.db,
     tenants,
     bot: deps.bot,

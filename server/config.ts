@@ -1,6 +1,14 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import type { LlmOptions } from '../bot/agent/llm-options.ts';
+import {
+  DEFAULT_CRAWL_OPTIONS,
+  DEFAULT_FETCH_LIMITS,
+  DEFAULT_OPENAI_EMBEDDING_MODEL,
+  DEFAULT_QDRANT_COLLECTION,
+  DEFAULT_RELEVANCE_THRESHOLD,
+} from '../knowledge/knowledge-defaults.ts';
+import { DEFAULT_CHAT_LIMITS, DEFAULT_MAX_FRAME_BYTES } from './chat/chat-limits.ts';
 
 export interface Config {
   host: string;
@@ -97,6 +105,8 @@ export class ConfigError extends Error {
   }
 }
 
+const MB = 1024 * 1024;
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /**
@@ -122,15 +132,31 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
   };
 
   const port = integer('PORT', 3000, 0, 65535);
-  const maxFrameBytes = integer('CAUSETTE_MAX_FRAME_BYTES', 4096, 256, 1024 * 1024);
+  const maxFrameBytes = integer('CAUSETTE_MAX_FRAME_BYTES', DEFAULT_MAX_FRAME_BYTES, 256, 1024 * 1024);
+  const limits = DEFAULT_CHAT_LIMITS;
   const chat = {
-    maxSockets: integer('CAUSETTE_MAX_SOCKETS', 20_000, 1, 1_000_000),
-    messagesPerMinute: integer('CAUSETTE_VISITOR_MESSAGES_PER_MINUTE', 30, 1, 1_000_000),
-    messageBurst: integer('CAUSETTE_VISITOR_MESSAGE_BURST', 10, 1, 1_000_000),
-    framesPerSecond: integer('CAUSETTE_VISITOR_FRAMES_PER_SECOND', 20, 1, 1_000_000),
-    maxBufferedBytes: integer('CAUSETTE_MAX_BUFFERED_BYTES', 1024 * 1024, 16 * 1024, 1024 * 1024 * 1024),
-    maxPendingHellos: integer('CAUSETTE_MAX_PENDING_HELLOS', 1_000, 1, 1_000_000),
-    handshakesPerMinute: integer('CAUSETTE_WS_HANDSHAKES_PER_MINUTE', 120, 1, 100_000_000),
+    maxSockets: integer('CAUSETTE_MAX_SOCKETS', limits.maxSockets, 1, 1_000_000),
+    messagesPerMinute: integer(
+      'CAUSETTE_VISITOR_MESSAGES_PER_MINUTE',
+      limits.messagesPerMinute,
+      1,
+      1_000_000,
+    ),
+    messageBurst: integer('CAUSETTE_VISITOR_MESSAGE_BURST', limits.messageBurst, 1, 1_000_000),
+    framesPerSecond: integer('CAUSETTE_VISITOR_FRAMES_PER_SECOND', limits.framesPerSecond, 1, 1_000_000),
+    maxBufferedBytes: integer(
+      'CAUSETTE_MAX_BUFFERED_BYTES',
+      limits.maxBufferedBytes,
+      16 * 1024,
+      1024 * 1024 * 1024,
+    ),
+    maxPendingHellos: integer('CAUSETTE_MAX_PENDING_HELLOS', limits.maxPendingHellos, 1, 1_000_000),
+    handshakesPerMinute: integer(
+      'CAUSETTE_WS_HANDSHAKES_PER_MINUTE',
+      limits.handshakesPerMinute,
+      1,
+      100_000_000,
+    ),
   };
   const adminRequestsPerMinute = integer('CAUSETTE_ADMIN_REQUESTS_PER_MINUTE', 600, 1, 100_000_000);
   const trustProxy = readTrustProxy(read('CAUSETTE_TRUST_PROXY'), problems);
@@ -302,14 +328,14 @@ function readKnowledgeConfig(
   };
   const openAiBaseUrl = read('OPENAI_BASE_URL')?.replace(/\/+$/, '');
   const qdrantUrl = url('QDRANT_URL');
-  const embeddingModel = read('CAUSETTE_EMBEDDING_MODEL') ?? 'text-embedding-3-small';
+  const embeddingModel = read('CAUSETTE_EMBEDDING_MODEL') ?? DEFAULT_OPENAI_EMBEDDING_MODEL;
   if (embeddingModel.length > 100) problems.push('CAUSETTE_EMBEDDING_MODEL must be at most 100 characters');
-  const qdrantCollection = read('QDRANT_COLLECTION') ?? 'causette_chunks';
+  const qdrantCollection = read('QDRANT_COLLECTION') ?? DEFAULT_QDRANT_COLLECTION;
   if (!/^[A-Za-z0-9_-]{1,255}$/.test(qdrantCollection)) {
     problems.push(`QDRANT_COLLECTION must be letters, digits, - and _ (got "${qdrantCollection}")`);
   }
   const thresholdRaw = read('CAUSETTE_RELEVANCE_THRESHOLD');
-  let relevanceThreshold = 0.45;
+  let relevanceThreshold = DEFAULT_RELEVANCE_THRESHOLD;
   if (thresholdRaw !== undefined) {
     const value = Number(thresholdRaw);
     if (!Number.isFinite(value) || value < 0 || value > 1) {
@@ -325,13 +351,13 @@ function readKnowledgeConfig(
     qdrantUrl,
     qdrantApiKey: read('QDRANT_API_KEY'),
     qdrantCollection,
-    maxUploadBytes: integer('CAUSETTE_MAX_UPLOAD_MB', 20, 1, 1024) * 1024 * 1024,
+    maxUploadBytes: integer('CAUSETTE_MAX_UPLOAD_MB', 20, 1, 1024) * MB,
     relevanceThreshold,
     crawl: {
-      concurrency: integer('CAUSETTE_CRAWL_CONCURRENCY', 2, 1, 16),
-      timeoutMs: integer('CAUSETTE_CRAWL_TIMEOUT_MS', 15_000, 1000, 120_000),
-      maxPageBytes: integer('CAUSETTE_CRAWL_MAX_PAGE_MB', 5, 1, 100) * 1024 * 1024,
-      maxDepth: integer('CAUSETTE_CRAWL_MAX_DEPTH', 5, 0, 20),
+      concurrency: integer('CAUSETTE_CRAWL_CONCURRENCY', DEFAULT_CRAWL_OPTIONS.concurrency, 1, 16),
+      timeoutMs: integer('CAUSETTE_CRAWL_TIMEOUT_MS', DEFAULT_FETCH_LIMITS.timeoutMs, 1000, 120_000),
+      maxPageBytes: integer('CAUSETTE_CRAWL_MAX_PAGE_MB', DEFAULT_FETCH_LIMITS.maxBytes / MB, 1, 100) * MB,
+      maxDepth: integer('CAUSETTE_CRAWL_MAX_DEPTH', DEFAULT_CRAWL_OPTIONS.maxDepth, 0, 20),
       allowPrivateNetworks: flag('CAUSETTE_CRAWL_ALLOW_PRIVATE_NETWORKS'),
     },
   };

@@ -1,8 +1,7 @@
 import { OpenAIEmbeddings } from '@langchain/openai';
 import { EMBEDDING_DIMENSIONS } from '../../migrations/schema/embedding-dimensions.ts';
+import { DEFAULT_OPENAI_EMBEDDING_MODEL } from '../knowledge-defaults.ts';
 import { type ChunkText, chunkAsText, type Embedder } from './embedder.ts';
-
-export const DEFAULT_OPENAI_EMBEDDING_MODEL = 'text-embedding-3-small';
 
 export interface OpenAiEmbedderOptions {
   /** Undefined with a local OpenAI-compatible server that needs no key. */

@@ -3,9 +3,8 @@ import { Embeddings } from '@langchain/core/embeddings';
 import { QdrantVectorStore } from '@langchain/qdrant';
 import { QdrantClient } from '@qdrant/js-client-rest';
 import { EMBEDDING_DIMENSIONS } from '../../migrations/schema/embedding-dimensions.ts';
+import { DEFAULT_QDRANT_COLLECTION } from '../knowledge-defaults.ts';
 import { type VectorStore, VectorStoreError } from './vector-store.ts';
-
-export const DEFAULT_QDRANT_COLLECTION = 'causette_chunks';
 
 export interface QdrantStoreOptions {
   url: string;

@@ -20,13 +20,6 @@ export interface CrawlOptions {
   signal?: AbortSignal;
 }
 
-export const DEFAULT_CRAWL_OPTIONS = {
-  maxDepth: 5,
-  concurrency: 2,
-  minDelayMs: 200,
-  maxPerShape: 10,
-} as const;
-
 export interface CrawledPage {
   url: string;
   depth: number;

@@ -7,9 +7,10 @@ import { extractHtml } from '../ingest/extract/extract-html.ts';
 import { readableError } from '../ingest/extract/extraction-error.ts';
 import { deleteChunksOfSources, forget, replaceSourceChunks } from '../ingest/index-chunks.ts';
 import type { JobWork } from '../jobs/job-runner.ts';
+import { DEFAULT_CRAWL_OPTIONS, DEFAULT_FETCH_LIMITS } from '../knowledge-defaults.ts';
 import type { KnowledgeDeps } from '../knowledge-deps.ts';
-import { crawlSite, DEFAULT_CRAWL_OPTIONS } from './crawl-site.ts';
-import { DEFAULT_FETCH_LIMITS, type FetchLimits } from './fetch-page.ts';
+import { crawlSite } from './crawl-site.ts';
+import type { FetchLimits } from './fetch-page.ts';
 import { getWebsitePage, nextCrawlAt, pagesNotReachedSince, type WebsiteSource } from './website-store.ts';
 
 /** How the crawler behaves, from the server's configuration. */

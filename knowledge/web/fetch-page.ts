@@ -14,13 +14,6 @@ export interface FetchLimits {
   allowPrivateNetworks: boolean;
 }
 
-export const DEFAULT_FETCH_LIMITS: FetchLimits = {
-  timeoutMs: 15_000,
-  maxBytes: 5 * 1024 * 1024,
-  maxRedirects: 5,
-  allowPrivateNetworks: false,
-};
-
 export type FetchOutcome =
   | { kind: 'page'; url: string; status: number; html: string; lastModified: string | null }
   /** Not an error of the site: off-site redirect, not HTML… */

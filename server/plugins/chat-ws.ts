@@ -4,6 +4,7 @@ import type { WebSocket } from 'ws';
 import type { ConversationEvents } from '../../bot/conversation/conversation-events.ts';
 import type { TurnHandler } from '../../bot/conversation/turn-handler.ts';
 import type { Db } from '../../db/database.ts';
+import { type ChatLimits, DEFAULT_CHAT_LIMITS } from '../chat/chat-limits.ts';
 import { Limiter } from '../chat/limiter.ts';
 import { BucketMap, TokenBucket } from '../chat/token-bucket.ts';
 import { VisitorSession } from '../chat/visitor-session.ts';
@@ -12,37 +13,6 @@ import { originAllowed, type PublicTenant, type TenantDirectory } from '../tenan
 import { perMinute } from './rate-limit.ts';
 import { Empty } from './response-schemas.ts';
 
-/** Limits of the widget socket; every one has a default (see server/config.ts for the env names). */
-export interface ChatLimits {
-  /** Sockets held at once; beyond, the handshake is refused with 503. */
-  maxSockets: number;
-  /** Messages per visitor per minute (all of the visitor's sockets together)... */
-  messagesPerMinute: number;
-  /** ...with bursts of this many. */
-  messageBurst: number;
-  /** Frames of any kind per socket per second, with bursts of twice as many. */
-  framesPerSecond: number;
-  /** Hellos whose database work runs at once; the rest queue (a reconnect storm)... */
-  helloConcurrency: number;
-  /** ...up to this many; beyond, a hello is refused at once (close 1013) and the widget retries later. */
-  maxPendingHellos: number;
-  /** Bytes queued for a socket that does not read, beyond which it is closed. */
-  maxBufferedBytes: number;
-  /** Handshakes per client address per minute; beyond, refused with 429 before the upgrade. */
-  handshakesPerMinute: number;
-}
-
-export const defaultChatLimits: ChatLimits = {
-  maxSockets: 20_000,
-  messagesPerMinute: 30,
-  messageBurst: 10,
-  framesPerSecond: 20,
-  helloConcurrency: 4,
-  maxPendingHellos: 1_000,
-  maxBufferedBytes: 1024 * 1024,
-  handshakesPerMinute: 120,
-};
-
 export interface ChatWsOptions {
   db: Db;
   turns: TurnHandler;
@@ -50,7 +20,8 @@ export interface ChatWsOptions {
   tenants: TenantDirectory;
   visitorTokenKey: Buffer;
   maxFrameBytes: number;
-  limits?: Partial<ChatLimits>;
+  /** Spread over the defaults: an absent limit keeps its default. */
+  limits?: Partial<ChatLimits> | undefined;
   heartbeatMs?: number;
   historyLimit?: number;
   /** Registers what to do just before the server closes its sockets. */
@@ -69,7 +40,7 @@ declare module 'fastify' {
  * socket.
  */
 export const chatWsPlugin: FastifyPluginAsync<ChatWsOptions> = async (app, options) => {
-  const limits = { ...defaultChatLimits, ...options.limits };
+  const limits = { ...DEFAULT_CHAT_LIMITS, ...options.limits };
   const sessions = new Map<WebSocket, VisitorSession>();
   const alive = new WeakSet<WebSocket>();
   const messages = new BucketMap(limits.messageBurst, limits.messagesPerMinute / 60);

@@ -14,8 +14,8 @@ import type { Responder } from '../../bot/responder.ts';
 import type { Database } from '../../db/database.ts';
 import { type App, buildApp } from '../app.ts';
 import type { ServerKeys } from '../auth/server-secret.ts';
-import type { Config, KnowledgeConfig, MetaConfig } from '../config.ts';
-import { defaultChatLimits } from '../plugins/chat-ws.ts';
+import { DEFAULT_CHAT_LIMITS } from '../chat/chat-limits.ts';
+import { type Config, type KnowledgeConfig, loadConfig, type MetaConfig } from '../config.ts';
 import type { Knowledge } from '../services/create-knowledge.ts';
 import { appDepsOf, createServices, type ServiceOverrides } from '../services/create-services.ts';
 
@@ -124,9 +124,9 @@ function testConfig(dataDir: string, options: TestAppOptions): Config {
     dataDir,
     secret: options.secret ?? randomBytes(32).toString('hex'),
     logLevel: 'silent',
-    maxFrameBytes: options.maxFrameBytes ?? 4096,
+    maxFrameBytes: options.maxFrameBytes ?? DEFAULT_CONFIG.maxFrameBytes,
     publicUrl: undefined,
-    chat: { ...defaultChatLimits, ...testChatLimits, ...options.chat },
+    chat: { ...DEFAULT_CHAT_LIMITS, ...testChatLimits, ...options.chat },
     trustProxy: options.trustProxy ?? [],
     adminRequestsPerMinute: options.adminRequestsPerMinute ?? 1_000_000,
     llm: options.llmOptions,
@@ -137,36 +137,21 @@ function testConfig(dataDir: string, options: TestAppOptions): Config {
   };
 }
 
+/** What a server without configuration runs. */
+const DEFAULT_CONFIG = loadConfig({});
+
 /** Offline embedder, pgvector, default limits: what a server without configuration runs. */
 export const TEST_KNOWLEDGE_CONFIG: KnowledgeConfig = {
-  openAiApiKey: undefined,
-  openAiBaseUrl: undefined,
-  embeddingModel: 'text-embedding-3-small',
-  qdrantUrl: undefined,
-  qdrantApiKey: undefined,
-  qdrantCollection: 'causette_chunks',
-  maxUploadBytes: 20 * 1024 * 1024,
-  relevanceThreshold: 0.45,
+  ...DEFAULT_CONFIG.knowledge,
   // Fixture sites are served on loopback.
-  crawl: {
-    concurrency: 2,
-    timeoutMs: 2000,
-    maxPageBytes: 5 * 1024 * 1024,
-    maxDepth: 5,
-    allowPrivateNetworks: true,
-  },
+  crawl: { ...DEFAULT_CONFIG.knowledge.crawl, timeoutMs: 2000, allowPrivateNetworks: true },
 };
 
 /** Meta settings for tests: webhooks on, Graph API pointed at nothing until a test says where. */
 export const TEST_META_CONFIG: MetaConfig = {
+  ...DEFAULT_CONFIG.meta,
   verifyToken: 'test-verify-token',
   appSecret: 'test-app-secret',
-  instagramAppSecret: undefined,
   graphUrl: 'http://127.0.0.1:9',
   instagramGraphUrl: 'http://127.0.0.1:9',
-  graphVersion: 'v23.0',
-  tokenKey: undefined,
-  previousTokenKeys: [],
-  whatsappMessagesPerSecond: 80,
-  instagramCallsPerSecond: 300,
 };

@@ -9,6 +9,7 @@ import { HUMAN_OWNED, isHumanOwned } from '../../escalation/handoff.ts';
 import type { Logger } from '../../logger.ts';
 import { changeWaId, resolveContact } from './channel-contacts.ts';
 import { mergeStatus } from './delivery-status.ts';
+import { GraphCode } from './graph-error.ts';
 import type { InboundEvent } from './inbound-event.ts';
 import { type MetaOutbox, refreshDeliverySummary } from './outbox.ts';
 import type { AccountOwner } from './social-account-store.ts';
@@ -260,7 +261,7 @@ async function applyStatus(
               failedAt: part.failedAt ?? at,
               errorCode: error?.code ?? null,
               errorMessage: [error?.title, error?.details].filter(Boolean).join(': ') || 'failed',
-              reason: error?.code === 131047 ? 'outside_window' : 'failed_after_send',
+              reason: error?.code === GraphCode.whatsappWindowClosed ? 'outside_window' : 'failed_after_send',
             }
           : {}),
       })

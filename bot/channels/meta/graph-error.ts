@@ -34,6 +34,14 @@ export type GraphErrorKind =
   /** Anything else: this message will not go through as it is. */
   | 'permanent';
 
+/** Graph error codes that mean one thing wherever they are read. */
+export const GraphCode = {
+  /** WhatsApp's "Re-engagement message": the customer service window is closed. */
+  whatsappWindowClosed: 131047,
+  /** WhatsApp's pair rate limit: too many messages to this one customer. */
+  whatsappPairRateLimit: 131056,
+} as const;
+
 /** Graph codes that mean "too fast": app, account, business or phone-number throughput. */
 const RATE_LIMIT_CODES = new Set([4, 17, 32, 613, 80007, 130429]);
 /** Codes Meta documents as temporary. */
@@ -47,9 +55,9 @@ export function classifyGraphError(
   code: number | undefined,
   subcode: number | undefined,
 ): GraphErrorKind {
-  if (code === 131047) return 'window_closed';
+  if (code === GraphCode.whatsappWindowClosed) return 'window_closed';
   if (subcode !== undefined && WINDOW_SUBCODES.has(subcode)) return 'window_closed';
-  if (code === 131056) return 'pair_rate_limit';
+  if (code === GraphCode.whatsappPairRateLimit) return 'pair_rate_limit';
   if (code !== undefined && RATE_LIMIT_CODES.has(code)) return 'rate_limit';
   if (status === 429) return 'rate_limit';
   if (code !== undefined && TRANSIENT_CODES.has(code)) return 'transient';
