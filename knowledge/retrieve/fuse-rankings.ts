@@ -9,7 +9,7 @@ export interface Ranking {
  * scores, are fused because BM25 and cosine similarities live on unrelated scales; a small k lets
  * the top of each list dominate, which suits short answer lists.
  */
-export function fuseRankings(rankings: Ranking[], k = 10): Map<string, number> {
+export function fuseRankings(rankings: Ranking[], k: number): Map<string, number> {
   const fused = new Map<string, number>();
   for (const { ids, weight } of rankings) {
     ids.forEach((id, rank) => {

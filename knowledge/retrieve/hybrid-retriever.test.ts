@@ -4,8 +4,9 @@ import { withTenant } from '../../db/tenant-scope.ts';
 import { createFaqEntry } from '../faq/faq-store.ts';
 import { createKnowledgeTestbed, type KnowledgeTestbed } from '../testing/knowledge-testbed.ts';
 import { ChunkRowCache } from './chunk-row-cache.ts';
-import { type ChunkRow, createHybridRetriever } from './hybrid-retriever.ts';
+import { createHybridRetriever } from './hybrid-retriever.ts';
 import { LexicalIndexCache } from './lexical-index-cache.ts';
+import type { ChunkRow } from './read-hits.ts';
 
 let testbed: KnowledgeTestbed;
 let shop: string;

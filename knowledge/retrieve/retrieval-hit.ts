@@ -36,5 +36,7 @@ export interface Retriever {
    * the transaction that stores its message. Offered only when retrieval calls nothing outside
    * the process (no remote embedder or vector store): a transaction must not wait on the network.
    */
-  retrieveIn?(tx: Tx, tenantId: string, query: string, options?: RetrieveOptions): Promise<RetrievalHit[]>;
+  retrieveIn?:
+    | ((tx: Tx, tenantId: string, query: string, options?: RetrieveOptions) => Promise<RetrievalHit[]>)
+    | undefined;
 }
