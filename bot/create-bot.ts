@@ -89,8 +89,8 @@ export function createBot(deps: BotDeps): Bot {
     clock,
     notifier,
     leads,
-    ...(deps.delivery ? { delivery: deps.delivery } : {}),
-    ...(deps.llm ? { summarizer: deps.llm.summarize } : {}),
+    delivery: deps.delivery,
+    summarizer: deps.llm?.summarize,
   });
   const desk = createOperatorDesk({ db: deps.db, events: deps.events, delivery: deps.delivery });
   return { responder, turns, desk, intents, leads, notifier, clock };

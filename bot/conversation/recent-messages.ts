@@ -62,6 +62,13 @@ export class RecentMessages {
     this.touch(message.conversationId, messages);
   }
 
+  /** A newer copy of a message held (its analysis added) takes its place; others are ignored. */
+  update(message: StoredMessage): void {
+    const messages = this.conversations.get(message.conversationId);
+    const at = messages?.findIndex((m) => m.id === message.id) ?? -1;
+    if (messages && at >= 0) messages[at] = message;
+  }
+
   forget(conversationId: string): void {
     this.conversations.delete(conversationId);
   }

@@ -18,7 +18,7 @@ export interface Intake<A = never> {
   appended: AppendResult;
   state: TurnState;
   /** The turn's answer, when it was given in the transaction that stored the message. */
-  answered?: A;
+  answered?: A | undefined;
 }
 
 /** A message the intake just stored, offered to be answered in the same transaction. */
@@ -29,15 +29,15 @@ export interface StoredTurn {
 }
 
 /**
- * Answers, in the intake's transaction `tx` (scoped to `tenantId`), the turns it can: one answer
- * per turn, undefined for a turn to be answered once the message is committed. It must leave
- * `tx` usable whatever happens to its own statements (a savepoint).
+ * Answers, in the intake's transaction `tx` (scoped to `tenantId`), the turns it can: the answer
+ * of each turn it answered; the others are answered once their messages are committed. It must
+ * leave `tx` usable whatever happens to its own statements (a savepoint).
  */
 export type InTransactionAnswerer<A> = (
   tx: Tx,
   tenantId: string,
-  turns: StoredTurn[],
-) => Promise<(A | undefined)[]>;
+  turns: readonly StoredTurn[],
+) => Promise<ReadonlyMap<StoredTurn, A>>;
 
 /**
  * Customers' messages stored in batches (see batched.ts): one transaction per tenant for all the
@@ -55,7 +55,7 @@ export function createMessageIntake<A = never>(
       (message) => message.tenantId,
       async (tenantId, group) => {
         const ids = group.map((message) => message.conversationId);
-        const { appended, loaded, answered } = await withTenant(deps.db, tenantId, async (tx) => {
+        const { turns, read, answered } = await withTenant(deps.db, tenantId, async (tx) => {
           const writing = inRounds(
             group,
             (message) => message.conversationId,
@@ -69,22 +69,17 @@ export function createMessageIntake<A = never>(
             writing,
             loadTurnStates(deps, tx, tenantId, ids, stored),
           ]);
-          const turns = group.map((message, i) => ({
-            message,
-            appended: appended[i]!,
-            state: loaded.states[i]!,
-          }));
-          const answered = answer ? await answer(tx, tenantId, turns) : [];
-          return { appended, loaded, answered };
+          const turns = group.map(
+            (message, i): StoredTurn => ({ message, appended: appended[i]!, state: loaded.states[i]! }),
+          );
+          const answered = answer ? await answer(tx, tenantId, turns) : new Map<StoredTurn, A>();
+          return { turns, read: loaded.read, answered };
         });
         // Cached only now that they are committed.
-        for (const [conversationId, messages] of loaded.read) deps.recent.set(conversationId, messages);
-        return appended.map((result, i) => {
-          const intake: Intake<A> = { appended: result, state: loaded.states[i]! };
-          const reply = answered[i];
-          if (reply !== undefined) intake.answered = reply;
-          return intake;
-        });
+        for (const [conversationId, messages] of read) deps.recent.set(conversationId, messages);
+        return turns.map(
+          (turn): Intake<A> => ({ appended: turn.appended, state: turn.state, answered: answered.get(turn) }),
+        );
       },
     ),
   );
