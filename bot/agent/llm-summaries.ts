@@ -3,7 +3,8 @@ import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import type { StoredMessage } from '../conversation/conversation-store.ts';
 import { clip, transcript } from './transcript.ts';
 
-const MAX_SUMMARY_CHARS = 2000;
+/** Longest summary kept, whoever wrote it. */
+export const MAX_SUMMARY_CHARS = 2000;
 
 /** The summary the person taking over reads first: the need, what was tried, what is expected. */
 export async function summarizeForEscalation(

@@ -2,6 +2,7 @@ import { tool } from 'langchain';
 import { z } from 'zod';
 import { handoffText } from '../../escalation/handoff-text.ts';
 import { supportAvailability } from '../../escalation/support-hours.ts';
+import { MAX_SUMMARY_CHARS } from '../llm-summaries.ts';
 import type { TurnScope } from './turn-scope.ts';
 
 /**
@@ -14,7 +15,10 @@ export function escalateToHumanTool(scope: TurnScope) {
     async ({ reason, summary }) => {
       scope.outcome.toolCalls.push('escalate_to_human');
       const slug = reasonSlug(reason);
-      scope.outcome.escalation = { reason: slug, summary: summary.trim().slice(0, 2000) || null };
+      scope.outcome.escalation = {
+        reason: slug,
+        summary: summary.trim().slice(0, MAX_SUMMARY_CHARS) || null,
+      };
       const timeZone = scope.profile?.timezone ?? 'UTC';
       const availability = supportAvailability(scope.profile?.supportHours ?? {}, timeZone, scope.now);
       return handoffText(scope.lang, slug, availability, timeZone);
@@ -30,7 +34,7 @@ export function escalateToHumanTool(scope: TurnScope) {
           .describe('Why, in a few words: requested_human, complaint, refund_request, unanswered_question…'),
         summary: z
           .string()
-          .max(2000)
+          .max(MAX_SUMMARY_CHARS)
           .describe('What the customer needs, in two or three sentences, for the team'),
       }),
       returnDirect: true,
