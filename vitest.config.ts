@@ -19,8 +19,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['**/*.test.ts'],
-          exclude: ['node_modules/**', 'widget/dist/**', '**/*.e2e.test.ts'],
+          include: ['**/*.test.ts', 'console/src/**/*.test.tsx'],
+          exclude: ['node_modules/**', 'widget/dist/**', 'console/dist/**', '**/*.e2e.test.ts'],
         },
       },
       {

@@ -12,6 +12,7 @@ import type { ServerKeys } from './auth/server-secret.ts';
 import type { Config, MetaConfig } from './config.ts';
 import { adminApiPlugin } from './plugins/admin-api.ts';
 import { chatWsPlugin } from './plugins/chat-ws.ts';
+import { consoleAppPlugin } from './plugins/console-app.ts';
 import { healthPlugin } from './plugins/health.ts';
 import { registerOpenApi } from './plugins/openapi.ts';
 import { registerRateLimits } from './plugins/rate-limit.ts';
@@ -34,6 +35,8 @@ export interface AppDeps {
   knowledge: Knowledge;
   /** Where the built widget bundle is served from. */
   widgetBundlePath: string;
+  /** The operators' console's build (console/dist), served under /console/; none: not served. */
+  consoleDir?: string | undefined;
   /** The process's pino logger; none (silence) in tests. */
   log?: Logger | undefined;
   /** WhatsApp and Instagram: webhook secrets, and the channels' inbox, token cipher and Graph client. */
@@ -109,6 +112,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(healthPlugin, { database: deps.database });
   await app.register(widgetAssetPlugin, { bundlePath: deps.widgetBundlePath });
   await app.register(widgetConfigPlugin, { tenants });
+  if (deps.consoleDir) await app.register(consoleAppPlugin, { dir: deps.consoleDir });
   await app.register(chatWsPlugin, {
     db: deps.database.db,
     turns: deps.turns,

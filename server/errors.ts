@@ -27,6 +27,11 @@ export const Errors = {
     'The widget bundle has not been built: run `npm run build`',
     503,
   ),
+  ConsoleNotBuilt: createError(
+    'CAUSETTE_ERR_CONSOLE_NOT_BUILT',
+    'The console has not been built: run `npm run build`',
+    503,
+  ),
   Busy: createError('CAUSETTE_ERR_BUSY', 'The server holds as many chats as it can; try again shortly', 503),
   RateLimited: createError(
     'CAUSETTE_ERR_RATE_LIMITED',

@@ -11,6 +11,7 @@ import { startControlServer } from './control/control-server.ts';
 import { appDepsOf, createServices } from './services/create-services.ts';
 
 export const defaultWidgetBundlePath = fileURLToPath(new URL('../widget/dist/widget.js', import.meta.url));
+export const defaultConsoleDir = fileURLToPath(new URL('../console/dist', import.meta.url));
 
 export interface StartOptions {
   /** Runs after migrations, before the server listens (the demo seeds its tenant here). */
@@ -18,6 +19,8 @@ export interface StartOptions {
   /** Extra plugins registered on the app (the demo's shop page). */
   plugins?: FastifyPluginAsync[] | undefined;
   widgetBundlePath?: string | undefined;
+  /** The console's build, served under /console/. */
+  consoleDir?: string | undefined;
   /** Replaces the bot (tests). */
   responder?: Responder | undefined;
 }
@@ -47,7 +50,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       log.info({ model: config.llm.model, baseUrl: config.llm.baseUrl ?? 'OpenAI' }, 'the LLM agent answers');
     }
     const widgetBundlePath = options.widgetBundlePath ?? defaultWidgetBundlePath;
-    const app = await buildApp(appDepsOf(services, { config, widgetBundlePath, log }));
+    const consoleDir = options.consoleDir ?? defaultConsoleDir;
+    const app = await buildApp(appDepsOf(services, { config, widgetBundlePath, consoleDir, log }));
     services.defer(() => app.close());
     for (const plugin of options.plugins ?? []) await app.register(plugin);
     // A deep accept queue: a reconnect storm (every widget after a deploy) must not turn into SYN retries.

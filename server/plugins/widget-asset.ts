@@ -124,7 +124,7 @@ export const widgetAssetPlugin: FastifyPluginAsync<WidgetAssetOptions> = async (
 };
 
 /** The encodings an Accept-Encoding header allows ("gzip;q=0" forbids gzip). */
-function acceptedEncodings(header: string | undefined): Set<string> {
+export function acceptedEncodings(header: string | undefined): Set<string> {
   const accepted = new Set<string>();
   for (const part of (header ?? '').split(',')) {
     const [name, ...params] = part.trim().toLowerCase().split(';');
