@@ -180,6 +180,20 @@ describe('the inbox store, checked the Zulip way: events applied to stale state 
     expect(store.thread.value?.messages).toEqual(server.messages.get(id));
   });
 
+  it('a view or conversation chosen while offline is loaded once the socket resumes', async () => {
+    const server = seeded(12);
+    const store = await connectedStore(server, { view: 'all' });
+    store.handlers.status(false);
+    const id = [...server.rows.keys()][4]!;
+    store.showList({ view: 'waiting' });
+    store.open(id);
+    await settle();
+    expect(store.list.value.loaded).toBe(false);
+    await resume(store, server);
+    expect(store.list.value.rows).toEqual(freshRows(server, store));
+    expect(store.thread.value?.messages).toEqual(server.messages.get(id));
+  });
+
   it('tells of a new waiting conversation and of a customer message in one of mine, live only', async () => {
     const server = seeded(10);
     const notices: string[] = [];

@@ -184,9 +184,9 @@ export function createInboxStore(api: Api, me: string, onNotice: (notice: Notice
       lastSeq = Math.max(lastSeq ?? 0, seq);
       synced = true;
       failure.value = null;
-      if (resumed) return;
-      void loadList();
-      if (thread.value) {
+      // Resumed, only what was asked for while offline is read; otherwise everything afresh.
+      if (!resumed || !list.value.loaded) void loadList();
+      if (thread.value && (!resumed || !thread.value.loaded)) {
         thread.value = emptyThread(thread.value.id);
         void loadThread('newest');
         void loadContext();
@@ -301,9 +301,8 @@ export function createInboxStore(api: Api, me: string, onNotice: (notice: Notice
     async markRead(): Promise<void> {
       const open = openRow.value;
       if (!open || open.row.unread === 0) return;
-      const answer = await act(`/inbox/conversations/${open.row.id}/read`, { seq: open.row.lastSeq });
+      await act(`/inbox/conversations/${open.row.id}/read`, { seq: open.row.lastSeq });
       if (thread.value?.id === open.row.id) thread.value = withReadSeq(thread.value, open.row.lastSeq);
-      void answer;
     },
   };
 }

@@ -152,6 +152,10 @@ const en = {
   name: 'Name',
   newPassword: 'New password (10 characters or more)',
   continue: 'Continue',
+  forgotPassword: 'Forgot your password?',
+  resetTitle: 'Reset your password',
+  sendResetLink: 'Send me a link',
+  resetSent: 'If this e-mail has an account, a link to choose a new password is on its way.',
 };
 
 export type Strings = typeof en;
@@ -298,6 +302,10 @@ const fr: Strings = {
   name: 'Nom',
   newPassword: 'Nouveau mot de passe (10 caractères ou plus)',
   continue: 'Continuer',
+  forgotPassword: 'Mot de passe oublié ?',
+  resetTitle: 'Réinitialiser le mot de passe',
+  sendResetLink: 'M’envoyer un lien',
+  resetSent: 'Si cet e-mail a un compte, un lien pour choisir un nouveau mot de passe vous a été envoyé.',
 };
 
 export const strings: Record<Lang, Strings> = { en, fr };

@@ -31,9 +31,12 @@ export async function openConsole(
   browser: Browser,
   url: string,
   options: BrowserContextOptions = {},
+  /** Runs before the page loads (routes, for one). */
+  before: (page: Page) => Promise<unknown> = async () => {},
 ): Promise<ConsolePage> {
   const context = await browser.newContext({ locale: 'en-GB', ...options });
   const page = await context.newPage();
+  await before(page);
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
   page.on('console', (message) => {

@@ -79,7 +79,9 @@ export async function startConsoleStandIn() {
   await app.register(websocket);
   await app.register(consoleAppPlugin, { dir: defaultConsoleDir });
   app.get('/api/v1/auth/session', async () => session);
+  const reads = { lists: 0 };
   app.get('/api/v1/inbox/conversations', async (request) => {
+    reads.lists++;
     const query = request.query as Record<string, string>;
     return inbox.list({ ...query, limit: Number(query['limit'] ?? 50) } as ListQuery);
   });
@@ -174,6 +176,67 @@ export async function startConsoleStandIn() {
       act(request.params.id, () => inbox.change(request.params.id, patch)),
     );
   }
+  const now = new Date('2026-03-01T10:00:00.000Z').toISOString();
+  app.get('/api/v1/team', async () => ({
+    members: [
+      {
+        id: ME.id,
+        email: 'marie@ma-boutique.test',
+        name: ME.name,
+        role: 'owner',
+        totpEnabled: true,
+        lastLoginAt: now,
+      },
+      {
+        id: PAUL.id,
+        email: 'paul@ma-boutique.test',
+        name: PAUL.name,
+        role: 'agent',
+        totpEnabled: false,
+        lastLoginAt: null,
+      },
+    ],
+    invitations: [
+      {
+        id: 'ffffffff-0000-4000-8000-000000000001',
+        email: 'lou@ma-boutique.test',
+        role: 'admin',
+        createdAt: now,
+        expiresAt: now,
+      },
+    ],
+  }));
+  app.get('/api/v1/api-keys', async () => ({
+    items: [
+      {
+        id: 'ffffffff-0000-4000-8000-000000000002',
+        name: 'CRM',
+        prefix: 'cst_ab12',
+        scope: 'read',
+        active: true,
+        createdAt: now,
+        expiresAt: null,
+        lastUsedAt: now,
+      },
+      {
+        id: 'ffffffff-0000-4000-8000-000000000003',
+        name: 'Ancien',
+        prefix: 'cst_cd34',
+        scope: 'admin',
+        active: false,
+        createdAt: now,
+        expiresAt: now,
+        lastUsedAt: null,
+      },
+    ],
+  }));
+  app.get('/api/v1/account', async () => ({
+    id: ME.id,
+    email: 'marie@ma-boutique.test',
+    name: ME.name,
+    totpEnabled: false,
+    activeSessions: 2,
+  }));
   app.get('/api/v1/inbox/events', { websocket: true }, (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -185,12 +248,16 @@ export async function startConsoleStandIn() {
         watch?: string | null;
       };
       if (frame.type === 'hello') {
+        // Every event is kept here, so any lastSeq resumes: the events after it, then welcome.
+        const resumed = frame.lastSeq !== undefined && frame.lastSeq <= inbox.seq;
+        if (resumed)
+          for (const event of inbox.eventsAfter(frame.lastSeq!)) socket.send(JSON.stringify(event));
         socket.send(
           JSON.stringify({
             type: 'welcome',
             protocol: 1,
             seq: inbox.seq,
-            resumed: false,
+            resumed,
             userId: ME.id,
             tenantId: session.currentTenantId,
           }),
@@ -216,5 +283,5 @@ export async function startConsoleStandIn() {
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  return { url: `http://127.0.0.1:${port}`, inbox, close: () => app.close(), broadcast };
+  return { url: `http://127.0.0.1:${port}`, inbox, reads, close: () => app.close(), broadcast };
 }

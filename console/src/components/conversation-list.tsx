@@ -30,17 +30,20 @@ export function ConversationList(props: {
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(600);
 
+  const list = inbox.list.value;
+  const showing = list.loaded && rows.length > 0;
+
+  // Measured once the scroller exists (it does not while the list loads or is empty).
   useLayoutEffect(() => {
     const element = scroller.current;
     if (!element || typeof ResizeObserver === 'undefined') return;
     const observer = new ResizeObserver(() => setHeight(element.clientHeight || 600));
     observer.observe(element);
     return () => observer.disconnect();
-  }, []);
+  }, [showing]);
 
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(rows.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
-  const list = inbox.list.value;
 
   useEffect(() => {
     if (list.loaded && list.nextCursor && last >= rows.length - OVERSCAN) void inbox.loadMore();

@@ -33,8 +33,13 @@ export function InboxPage({ route }: { route: InboxRoute }) {
   const go = (filter: ListFilter, conversationId: string | null) =>
     router.navigate({ name: 'inbox', filter, conversationId });
 
+  // The key handler is registered once and reads the latest render's state, so a key pressed
+  // right after the list appears already moves in it.
+  const latest = useRef({ rows, selected, route });
+  latest.current = { rows, selected, route };
   useEffect(() => {
     function onKey(event: KeyboardEvent) {
+      const { rows, selected, route } = latest.current;
       if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
       const target = event.target as HTMLElement | null;
       if (target?.closest('input, textarea, select, [contenteditable], dialog')) return;
@@ -82,7 +87,7 @@ export function InboxPage({ route }: { route: InboxRoute }) {
     }
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
-  }, [rows, selected, route]);
+  }, []);
 
   return (
     <div class={route.conversationId ? 'inbox has-open' : 'inbox'}>

@@ -2,18 +2,19 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiFailure } from '../api.ts';
 import { useServices } from '../services.ts';
 
-type Step = 'password' | 'totp';
+type Step = 'password' | 'totp' | 'forgot';
 
 /**
  * E-mail and password, then, when the account has two-factor on, its code (or a recovery code);
  * the password is sent again with the code, as the server keeps no half-signed-in state.
  */
 export function SignIn() {
-  const { sessions, prefs } = useServices();
+  const { sessions, prefs, api } = useServices();
   const t = prefs.t;
   const [step, setStep] = useState<Step>('password');
   const [recovery, setRecovery] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const form = useRef({ email: '', password: '', code: '' });
   const codeInput = useRef<HTMLInputElement>(null);
@@ -22,6 +23,7 @@ export function SignIn() {
   async function submit(event: Event) {
     event.preventDefault();
     const { email, password, code } = form.current;
+    if (step === 'forgot') return requestReset(email.trim());
     setBusy(true);
     setError(null);
     try {
@@ -44,11 +46,44 @@ export function SignIn() {
     }
   }
 
+  async function requestReset(email: string) {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.post('/auth/password-reset', { email });
+      setNotice(t.resetSent);
+    } catch (failure) {
+      setError(
+        failure instanceof ApiFailure && failure.status === 429
+          ? t.rateLimited(failure.retryAfterSeconds ?? 60)
+          : t.somethingFailed,
+      );
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const title = step === 'password' ? t.signInTitle : step === 'totp' ? t.totpTitle : t.resetTitle;
   return (
     <main class="centered">
       <form class="card" onSubmit={submit} aria-labelledby="sign-in-title">
-        <h1 id="sign-in-title">{step === 'password' ? t.signInTitle : t.totpTitle}</h1>
-        {step === 'password' ? (
+        <h1 id="sign-in-title">{title}</h1>
+        {step === 'forgot' ? (
+          <label>
+            {t.email}
+            <input
+              type="email"
+              name="email"
+              autocomplete="username"
+              required
+              defaultValue={form.current.email}
+              ref={codeInput}
+              onInput={(e) => {
+                form.current.email = e.currentTarget.value;
+              }}
+            />
+          </label>
+        ) : step === 'password' ? (
           <>
             <label>
               {t.email}
@@ -103,15 +138,29 @@ export function SignIn() {
             {error}
           </p>
         )}
+        {notice && <p role="status">{notice}</p>}
         <button type="submit" class="primary" disabled={busy}>
-          {step === 'password' ? t.signIn : t.verify}
+          {step === 'password' ? t.signIn : step === 'totp' ? t.verify : t.sendResetLink}
         </button>
-        {step === 'totp' && (
+        {step === 'password' && (
+          <button
+            type="button"
+            class="link-button"
+            onClick={() => {
+              setStep('forgot');
+              setError(null);
+            }}
+          >
+            {t.forgotPassword}
+          </button>
+        )}
+        {step !== 'password' && (
           <button
             type="button"
             onClick={() => {
               setStep('password');
               setError(null);
+              setNotice(null);
             }}
           >
             {t.back}
