@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type {
+  FastifyContextConfig,
+  FastifyPluginAsync,
+  FastifyReply,
+  FastifyRequest,
+  RouteShorthandOptions,
+} from 'fastify';
 import { Errors } from '../errors.ts';
 import { acceptedEncodings } from './widget-asset.ts';
 
@@ -89,9 +95,13 @@ export const consoleAppPlugin: FastifyPluginAsync<ConsoleAppOptions> = async (ap
     return reply.send(file.body);
   }
 
-  app.get('/console', async (_request, reply) => reply.redirect('/console/', 301));
+  // The pages and assets are public (the data behind them is what sign-in guards), said in the
+  // form the server's access rule reads on every route.
+  const open: RouteShorthandOptions = { config: { role: 'public' } as FastifyContextConfig };
 
-  app.get<{ Params: { file: string } }>('/console/assets/:file', async (request, reply) => {
+  app.get('/console', open, async (_request, reply) => reply.redirect('/console/', 301));
+
+  app.get<{ Params: { file: string } }>('/console/assets/:file', open, async (request, reply) => {
     const { file } = request.params;
     const found = ASSET.test(file) ? await current(join(dir, 'assets', file)) : undefined;
     if (!found) throw new Errors.NotFound(`File ${file.slice(0, 60)}`);
@@ -104,7 +114,7 @@ export const consoleAppPlugin: FastifyPluginAsync<ConsoleAppOptions> = async (ap
     );
   });
 
-  app.get('/console/*', async (request, reply) => {
+  app.get('/console/*', open, async (request, reply) => {
     const index = await current(join(dir, 'index.html'));
     if (!index) throw new Errors.ConsoleNotBuilt();
     reply
