@@ -168,7 +168,7 @@ describe('the conversation view', () => {
     // The bot's answer shows its intent, confidence and relevance; the escalation its reason.
     expect(root.textContent).toContain('Intent: delivery (confidence 0.91)');
     expect(root.textContent).toContain('relevance 0.62');
-    expect(root.textContent).toContain('customer_request');
+    expect(root.textContent).toContain('The customer asked for a person.');
     // The closed WhatsApp window is said, with the template replies will use.
     expect(root.textContent).toContain('Replies go out as the template “suivi_commande”.');
   });

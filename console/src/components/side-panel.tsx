@@ -76,7 +76,10 @@ export function SidePanel() {
         <>
           <h3>{t.whyEscalated}</h3>
           <p>
-            <strong>{inbox.thread.value.escalation.reason}</strong>
+            <strong>
+              {t.escalationReasons[inbox.thread.value.escalation.reason] ??
+                inbox.thread.value.escalation.reason}
+            </strong>
           </p>
           {inbox.thread.value.escalation.summary && <p>{inbox.thread.value.escalation.summary}</p>}
         </>
