@@ -112,6 +112,9 @@ const en = {
   windowClosed: 'The 24-hour window is closed.',
   windowTemplate: (name: string) => `Replies go out as the template “${name}”.`,
   windowNoTemplate: 'No WhatsApp template is configured: a reply will be refused.',
+  windowHumanAgent: (until: string) =>
+    `A person may still answer until ${until} (Instagram's human agent tag).`,
+  windowInstagramClosed: 'Instagram allows no reply until the customer writes again.',
   sendAgain: 'Send again as the template',
   alsoViewing: (names: string) => `${names} also viewing`,
   isTyping: (name: string) => `${name} is typing…`,
@@ -268,6 +271,9 @@ const fr: Strings = {
   windowClosed: 'La fenêtre de 24 heures est fermée.',
   windowTemplate: (name) => `Les réponses partent avec le modèle « ${name} ».`,
   windowNoTemplate: "Aucun modèle WhatsApp n'est configuré : une réponse sera refusée.",
+  windowHumanAgent: (until) =>
+    `Une personne peut encore répondre jusqu'au ${until} (balise agent humain d'Instagram).`,
+  windowInstagramClosed: "Instagram n'autorise aucune réponse avant que le client écrive à nouveau.",
   sendAgain: 'Renvoyer avec le modèle',
   alsoViewing: (names) => `${names} consulte aussi`,
   isTyping: (name) => `${name} écrit…`,

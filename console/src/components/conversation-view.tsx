@@ -7,6 +7,7 @@ import { Composer, type ComposerHandle } from './composer.tsx';
 import { MessageItem } from './message-item.tsx';
 import { SidePanel } from './side-panel.tsx';
 import { useTeammates } from './teammates.ts';
+import { formatDateTime } from './time.ts';
 
 export interface ConversationViewHandle {
   compose(kind: 'reply' | 'note'): void;
@@ -193,7 +194,14 @@ export function ConversationView({
         </ol>
         {context?.window && !context.window.open && (
           <p class="banner">
-            {t.windowClosed} {template ? t.windowTemplate(template.name) : t.windowNoTemplate}
+            {t.windowClosed}{' '}
+            {context.channel === 'instagram'
+              ? context.window.humanAgentUntil
+                ? t.windowHumanAgent(formatDateTime(context.window.humanAgentUntil, prefs.lang.value))
+                : t.windowInstagramClosed
+              : template
+                ? t.windowTemplate(template.name)
+                : t.windowNoTemplate}
           </p>
         )}
         <Composer controls={composer} contactName={open?.contact.name ?? ''} />
