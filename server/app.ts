@@ -33,10 +33,10 @@ export interface AppDeps {
   /** The operator desk, intents, notifications and clock behind the admin API. */
   bot: Pick<Bot, 'desk' | 'intents' | 'notifier' | 'clock'>;
   knowledge: Knowledge;
-  /** Where the built widget bundle is served from. */
-  widgetBundlePath: string;
   /** The operators' console's build (console/dist), served under /console/; none: not served. */
   consoleDir?: string | undefined;
+  /** Where the built widget bundle is served from. */
+  widgetBundlePath: string;
   /** The process's pino logger; none (silence) in tests. */
   log?: Logger | undefined;
   /** WhatsApp and Instagram: webhook secrets, and the channels' inbox, token cipher and Graph client. */

@@ -51,7 +51,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     }
     const widgetBundlePath = options.widgetBundlePath ?? defaultWidgetBundlePath;
     const consoleDir = options.consoleDir ?? defaultConsoleDir;
-    const app = await buildApp(appDepsOf(services, { config, widgetBundlePath, consoleDir, log }));
+    const app = await buildApp({ ...appDepsOf(services, { config, widgetBundlePath, log }), consoleDir });
     services.defer(() => app.close());
     for (const plugin of options.plugins ?? []) await app.register(plugin);
     // A deep accept queue: a reconnect storm (every widget after a deploy) must not turn into SYN retries.

@@ -179,7 +179,7 @@ export function openConfiguredDatabase(config: Config, pool: 'server' | 'small')
 /** What buildApp takes from the services. */
 export function appDepsOf(
   services: Services,
-  options: Pick<AppDeps, 'config' | 'widgetBundlePath' | 'consoleDir' | 'log'>,
+  options: Pick<AppDeps, 'config' | 'widgetBundlePath' | 'log'>,
 ): AppDeps {
   return {
     ...options,

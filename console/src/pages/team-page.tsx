@@ -22,7 +22,7 @@ export default function TeamPage() {
   const team = useLoad(() => api.get<Team>('/team'));
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('agent');
-  const [link, setLink] = useState<{ link: string; emailed: boolean } | null>(null);
+  const [link, setLink] = useState<{ link: string | null; emailed: boolean } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const me = sessions.session.value?.user.id;
 
@@ -78,10 +78,12 @@ export default function TeamPage() {
       </form>
       {link && (
         <div role="status">
-          <label>
-            {p.linkToCopy}
-            <input readOnly value={link.link} onFocus={(e) => e.currentTarget.select()} />
-          </label>
+          {link.link && (
+            <label>
+              {p.linkToCopy}
+              <input readOnly value={link.link} onFocus={(e) => e.currentTarget.select()} />
+            </label>
+          )}
           {link.emailed && <p>{p.emailed}</p>}
         </div>
       )}
