@@ -1,5 +1,6 @@
 import type { Db } from '../db/database.ts';
 import type { Retriever } from '../knowledge/retrieve/retrieval-hit.ts';
+import type { RelatedWordOptions } from '../knowledge/text/related-words.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { ConversationEvents } from './conversation/conversation-events.ts';
 import type { StoredMessage } from './conversation/conversation-store.ts';
@@ -18,7 +19,7 @@ import {
   type NotificationDispatcher,
   type RetryPolicy,
 } from './notifications/notification-dispatcher.ts';
-import { createOfflineResponder } from './offline/offline-responder.ts';
+import { createOfflineResponder, type OfflineReading } from './offline/offline-responder.ts';
 import type { Responder } from './responder.ts';
 
 /** What the LLM adds when one is configured; every part falls back to the offline path on failure. */
@@ -28,6 +29,12 @@ export interface LlmServices {
   classifyIntent: LlmIntentClassifier;
   scoreLead: LlmLeadScorer;
   summarize: (reason: string, messages: readonly StoredMessage[]) => Promise<string>;
+}
+
+/** Parts of how the offline bot reads questions; all on unless a benchmark measures without one. */
+export interface Understanding {
+  expansion?: RelatedWordOptions | undefined;
+  offline?: OfflineReading | undefined;
 }
 
 export interface BotDeps {
@@ -46,6 +53,8 @@ export interface BotDeps {
   /** Wraps the responder, whichever it is (the Meta channels answer unreadable media politely). */
   decorate?: ((responder: Responder) => Responder) | undefined;
   retry?: RetryPolicy | undefined;
+  /** The offline bot's follow-ups and profile answers (on unless switched off). */
+  offline?: OfflineReading | undefined;
 }
 
 export interface Bot {
@@ -77,7 +86,12 @@ export function createBot(deps: BotDeps): Bot {
     notifier,
     llm: deps.llm?.scoreLead,
   });
-  const offline = createOfflineResponder({ db: deps.db, retriever: deps.retriever });
+  const offline = createOfflineResponder({
+    db: deps.db,
+    retriever: deps.retriever,
+    clock,
+    reading: deps.offline,
+  });
   const chosen = deps.responder ?? (deps.llm ? deps.llm.responder(offline, leads) : offline);
   const responder = deps.decorate ? deps.decorate(chosen) : chosen;
   const turns = createTurnHandler({

@@ -62,6 +62,7 @@ export const Errors = {
   ),
   AccountTaken: createError('CAUSETTE_ERR_ACCOUNT_TAKEN', '%s', 409),
   AccountVerifyFailed: createError('CAUSETTE_ERR_ACCOUNT_VERIFY', '%s', 422),
+  IntentLimit: createError('CAUSETTE_ERR_INTENT_LIMIT', '%s', 422),
 } as const;
 
 /** The body of every error answer, for response schemas and the API reference. */

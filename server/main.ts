@@ -2,7 +2,9 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyPluginAsync } from 'fastify';
 import { pino } from 'pino';
 import type { MetaChannels } from '../bot/channels/meta/meta-channels.ts';
+import type { Clock } from '../bot/clock.ts';
 import type { TurnHandler } from '../bot/conversation/turn-handler.ts';
+import type { Understanding } from '../bot/create-bot.ts';
 import type { Responder } from '../bot/responder.ts';
 import type { Database } from '../db/database.ts';
 import { type App, buildApp } from './app.ts';
@@ -23,6 +25,10 @@ export interface StartOptions {
   consoleDir?: string | undefined;
   /** Replaces the bot (tests). */
   responder?: Responder | undefined;
+  /** The bot's clock: support hours, "open today?" (a benchmark plays at a fixed time). */
+  clock?: Clock | undefined;
+  /** Parts of how the offline bot reads questions, switched off to measure them (benchmarks). */
+  understanding?: Understanding | undefined;
 }
 
 export interface RunningServer {
@@ -40,7 +46,12 @@ export interface RunningServer {
 /** Opens the database, migrates it, wires the bot and starts listening. */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const log = createServerLog(config);
-  const services = await createServices(config, { log, responder: options.responder });
+  const services = await createServices(config, {
+    log,
+    responder: options.responder,
+    clock: options.clock,
+    understanding: options.understanding,
+  });
   const { database, knowledge, bot, meta } = services;
   try {
     await options.prepare?.(database);

@@ -6,6 +6,7 @@ import {
 } from '../bot/tenants/tenant-store.ts';
 import type { Db } from '../db/database.ts';
 import { withTenant } from '../db/tenant-scope.ts';
+import { detectLanguage } from '../knowledge/text/detect-language.ts';
 import type { WeeklyHours } from '../migrations/schema/tenants.ts';
 import { open } from './auth/secret-box.ts';
 import type { PublicWidgetConfig } from './protocol/widget-config.ts';
@@ -68,6 +69,7 @@ export function createTenantDirectory(
           textColor: readableOn(widget.primaryColor, widget.textColor),
           position: widget.position === 'left' ? 'left' : 'right',
           greeting: widget.greeting,
+          greetingLang: widget.greeting ? (detectLanguage(widget.greeting) ?? null) : null,
           launcherLabel: widget.launcherLabel,
           language: widget.language === 'fr' || widget.language === 'en' ? widget.language : 'auto',
           avatarUrl: widget.avatarUrl,

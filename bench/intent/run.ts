@@ -10,6 +10,7 @@ import { intentMetrics, percentile } from '../../bot/intents/intent-metrics.ts';
 import { mulberry32, shuffle } from '../../bot/intents/softmax-regression.ts';
 
 const USAGE = `Usage: npm run bench:intent -- --train FILE (--test FILE | --split FRACTION) [--seed N]
+         [--without-oos] [--unknown-intents FRACTION]
 
   --train FILE       JSON Lines {"text","intent"} to train on ("oos" marks out-of-scope)
   --test FILE        JSON Lines to evaluate on
@@ -17,6 +18,10 @@ const USAGE = `Usage: npm run bench:intent -- --train FILE (--test FILE | --spli
   --seed N           seed of the --split (default 42)
   --test-part A|B    evaluate on one half of the test file only (stratified, seeded by --seed):
                      tune on one half, report the other as held out
+  --without-oos      train without the out-of-scope rows, as a tenant's own intents are
+  --unknown-intents FRACTION
+                     the open-intent protocol: this share of the intents (chosen by --seed) is
+                     left out of training, and their test rows count as out of scope
 
 Prints the figures, then one JSON object on the last line.`;
 
@@ -25,7 +30,15 @@ Prints the figures, then one JSON object on the last line.`;
  * stratified split of the same file). Latency is per message, classification only.
  */
 async function main(argv: string[]): Promise<number> {
-  let values: { train?: string; test?: string; split?: string; seed?: string; 'test-part'?: string };
+  let values: {
+    train?: string;
+    test?: string;
+    split?: string;
+    seed?: string;
+    'test-part'?: string;
+    'without-oos'?: boolean;
+    'unknown-intents'?: string;
+  };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -35,6 +48,8 @@ async function main(argv: string[]): Promise<number> {
         split: { type: 'string' },
         seed: { type: 'string' },
         'test-part': { type: 'string' },
+        'without-oos': { type: 'boolean' },
+        'unknown-intents': { type: 'string' },
       },
       strict: true,
     }));
@@ -66,6 +81,23 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     [train, test] = stratifiedSplit(train, fraction, Number(values.seed ?? 42));
+  }
+
+  if (values['without-oos']) train = train.filter((example) => example.intent !== OUT_OF_SCOPE);
+  if (values['unknown-intents'] !== undefined) {
+    const fraction = Number(values['unknown-intents']);
+    if (!(fraction > 0 && fraction < 1)) {
+      console.error(
+        `--unknown-intents must be a fraction between 0 and 1 (got "${values['unknown-intents']}")`,
+      );
+      return 2;
+    }
+    const unknown = chooseUnknownIntents(train, fraction, Number(values.seed ?? 42));
+    train = train.filter((example) => !unknown.has(example.intent));
+    test = test.map((example) =>
+      unknown.has(example.intent) ? { text: example.text, intent: OUT_OF_SCOPE } : example,
+    );
+    console.log(`unknown intents (${unknown.size}): ${[...unknown].sort().join(', ')}`);
   }
 
   const started = performance.now();
@@ -150,6 +182,17 @@ export function stratifiedSplit(
     train.push(...group.slice(held));
   }
   return [train, test];
+}
+
+/** A seeded choice of `fraction` of the in-scope intents, to be treated as never seen. */
+function chooseUnknownIntents(
+  examples: readonly IntentExample[],
+  fraction: number,
+  seed: number,
+): Set<string> {
+  const intents = [...new Set(examples.map((e) => e.intent))].filter((i) => i !== OUT_OF_SCOPE).sort();
+  shuffle(intents, mulberry32(seed + 7));
+  return new Set(intents.slice(0, Math.round(intents.length * fraction)));
 }
 
 function round3(value: number): number {

@@ -37,6 +37,7 @@ interface Figures {
   rssMb: number;
   msgsPerS: number;
   rttP50: number;
+  rttP95: number;
   rttP99: number;
   pacedPerS: number;
   stored?: number;
@@ -120,6 +121,7 @@ async function measure(
     rssMb: Math.round(rss),
     msgsPerS: Math.round(median(rounds)),
     rttP50: Number(percentile(trips.rtts, 50).toFixed(1)),
+    rttP95: Number(percentile(trips.rtts, 95).toFixed(1)),
     rttP99: Number(percentile(trips.rtts, 99).toFixed(1)),
     pacedPerS: Math.round(trips.perSecond),
   };
@@ -217,6 +219,7 @@ log(
     rss_mb: main.rssMb,
     msgs_per_s: main.msgsPerS,
     rtt_p50_ms: main.rttP50,
+    rtt_p95_ms: main.rttP95,
     rtt_p99_ms: main.rttP99,
     ws_echo_msgs_per_s: echo.msgsPerS,
   }),

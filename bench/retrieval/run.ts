@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,20 +10,32 @@ import { withTenant } from '../../db/tenant-scope.ts';
 import { createTestDatabase } from '../../db/testing/test-database.ts';
 import { createDocumentService } from '../../knowledge/documents/document-service.ts';
 import { createHashedEmbedder } from '../../knowledge/embed/hashed-embedder.ts';
+import { createFaqEntry } from '../../knowledge/faq/faq-store.ts';
 import { createJobRunner } from '../../knowledge/jobs/job-runner.ts';
+import { DEFAULT_RELEVANCE_THRESHOLD } from '../../knowledge/knowledge-defaults.ts';
 import type { KnowledgeDeps } from '../../knowledge/knowledge-deps.ts';
 import { silentKnowledgeLogger } from '../../knowledge/knowledge-logger.ts';
+import { rebuildVectors } from '../../knowledge/maintenance/rebuild-vectors.ts';
 import { createHybridRetriever } from '../../knowledge/retrieve/hybrid-retriever.ts';
 import { LexicalIndexCache } from '../../knowledge/retrieve/lexical-index-cache.ts';
+import { evidenceFeatures } from '../../knowledge/retrieve/relevance-calibration.ts';
 import { detectLanguage } from '../../knowledge/text/detect-language.ts';
 import { createPgvectorStore } from '../../knowledge/vector/pgvector-store.ts';
 import { DEFAULT_CRAWL_SETTINGS } from '../../knowledge/web/crawl-website.ts';
 import { knowledgeChunks, tenants } from '../../migrations/schema/index.ts';
+import {
+  type AbstentionSample,
+  abstentionFigures,
+  evidenceProbability,
+  fitEvidence,
+  halves,
+} from './abstention.ts';
 import { createPlainBm25 } from './plain-bm25.ts';
 import { type JudgedQuery, percentile, qualityFigures } from './retrieval-metrics.ts';
 
 const USAGE = `Usage: npm run bench:retrieval -- --data FILE [--database-url URL] [--pad-to N] [--lexical-only]
-       [--unanswerable FILE.jsonl] [--half even|odd]
+       [--unanswerable FILE.jsonl] [--half even|odd] [--no-lexicon] [--no-gazetteer] [--exact-forms]
+       [--leave-gold-out] [--seed N] [--samples-out FILE] [--faq-half even|odd [--link]]
 
   --data FILE          a retrieval set: {"name","lang","docs":[{"id","title","text"}],"queries":[{"query","relevant":[]}]}
   --database-url URL   a Postgres server to create a fresh database on (default: embedded PGlite in memory)
@@ -32,7 +44,21 @@ const USAGE = `Usage: npm run bench:retrieval -- --data FILE [--database-url URL
   --unanswerable FILE  also ask the "oos" lines of an intent set (JSON Lines {"text","intent"}) as
                        questions with no answer, to measure abstention on a set that has none
   --half even|odd      only the queries at even or odd positions (the retrieval thresholds were
-                       fitted on the even ones: measure on the odd ones)`;
+                       fitted on the even ones: measure on the odd ones)
+  --no-lexicon         no query expansion with the commerce lexicon's synonyms (to measure it)
+  --no-gazetteer       no expansion of places to their region (to measure it)
+  --exact-forms        the lexicon matched on exact word forms, without stemming (to measure it)
+  --leave-gold-out     abstention when the answer is missing: each question is asked again with its
+                       relevant documents removed from the index, and must then abstain. The
+                       questions are split in two halves (seeded by --seed, default 7); the evidence
+                       model (weights and cut, abstention precision >= 0.85) is fitted on half A,
+                       and both halves are reported with it and with the configured one
+  --samples-out FILE   with --leave-gold-out: write each question's evidence and half to FILE, for
+                       bench/retrieval/fit-evidence.ts to fit one model on several sets
+  --faq-half even|odd  the documents become FAQ entries, and only the queries not at those
+                       positions are asked
+  --link               with --faq-half: the queries at those positions are linked to their
+                       entries as other wordings of the question, as operators do`;
 
 const RetrievalSet = Type.Object({
   name: Type.String(),
@@ -57,6 +83,14 @@ async function main(): Promise<number> {
       'lexical-only': { type: 'boolean' },
       unanswerable: { type: 'string' },
       half: { type: 'string' },
+      'no-lexicon': { type: 'boolean' },
+      'no-gazetteer': { type: 'boolean' },
+      'exact-forms': { type: 'boolean' },
+      'leave-gold-out': { type: 'boolean' },
+      'samples-out': { type: 'string' },
+      'faq-half': { type: 'string' },
+      link: { type: 'boolean' },
+      seed: { type: 'string' },
     },
   });
   if (!values.data) {
@@ -70,6 +104,17 @@ async function main(): Promise<number> {
     return 2;
   }
   const set = raw;
+  const faqHalf = values['faq-half'];
+  let linked: RetrievalSet['queries'] = [];
+  if (faqHalf !== undefined) {
+    if ((faqHalf !== 'even' && faqHalf !== 'odd') || values['leave-gold-out'] || values.half) {
+      console.error(`--faq-half takes even or odd, without --leave-gold-out or --half\n\n${USAGE}`);
+      return 2;
+    }
+    const parity = faqHalf === 'even' ? 0 : 1;
+    if (values.link) linked = set.queries.filter((_, i) => i % 2 === parity);
+    set.queries = set.queries.filter((_, i) => i % 2 !== parity);
+  }
   if (values.half === 'even' || values.half === 'odd') {
     const parity = values.half === 'even' ? 0 : 1;
     set.queries = set.queries.filter((_, i) => i % 2 === parity);
@@ -110,12 +155,20 @@ async function main(): Promise<number> {
       embedder,
       vectors,
       lexicalIndexes: new LexicalIndexCache(),
+      expansion: {
+        lexicon: !values['no-lexicon'],
+        gazetteer: !values['no-gazetteer'],
+        exactForms: values['exact-forms'] === true,
+      },
     });
 
     log(
       `${set.name}: ${set.docs.length} documents, ${set.queries.length} queries, ${testDb.database.driver}, ${embedder?.model ?? 'lexical only'}`,
     );
-    const ingestion = await ingest(deps, documents, tenantId, set.docs);
+    const ingestion =
+      faqHalf !== undefined
+        ? await ingestFaq(deps, tenantId, set, linked)
+        : await ingest(deps, documents, tenantId, set.docs);
     log(
       `ingested ${ingestion.chunks} chunks in ${ingestion.seconds.toFixed(1)} s (${ingestion.chunksPerSecond.toFixed(0)} chunks/s)`,
     );
@@ -124,7 +177,12 @@ async function main(): Promise<number> {
       const rows = await withTenant(db, tenantId, (tx) =>
         tx.select({ id: knowledgeChunks.id, filename: knowledgeChunks.metadata }).from(knowledgeChunks),
       );
-      return new Map(rows.map((r) => [r.id, String(r.filename['filename'] ?? '').replace(/\.md$/, '')]));
+      return new Map(
+        rows.map((r) => [
+          r.id,
+          String(r.filename['faq_group'] ?? r.filename['filename'] ?? '').replace(/\.md$/, ''),
+        ]),
+      );
     };
 
     const run = async (queries: RetrievalSet['queries']) => {
@@ -193,6 +251,42 @@ async function main(): Promise<number> {
     };
     printTable(result.bm25, measured.figures, result);
 
+    if (values['leave-gold-out']) {
+      const seed = Number(values.seed ?? 7);
+      result.scaled = null;
+      const lgo = await leaveGoldOut(
+        set,
+        seed,
+        async (query) => {
+          const lang =
+            detectLanguage(query) ?? (set.lang === 'fr' || set.lang === 'en' ? set.lang : undefined);
+          const { hits, trace } = await retriever.retrieveWithTrace(tenantId, query, {
+            limit: 1,
+            lang,
+            threshold: 0,
+          });
+          const best = hits[0];
+          const signal = best ? trace.signals.get(best.chunkId) : undefined;
+          return {
+            score: best?.score ?? 0,
+            features: signal ? evidenceFeatures(signal, trace.known) : undefined,
+          };
+        },
+        async (docIds) => {
+          const removed = set.docs.filter((doc) => docIds.includes(doc.id));
+          for (const doc of removed) await documents.remove(tenantId, ingestion.ids.get(doc.id)!);
+          return async () => {
+            const again = await ingest(deps, documents, tenantId, removed);
+            for (const [id, documentId] of again.ids) ingestion.ids.set(id, documentId);
+          };
+        },
+      );
+      Object.assign(result, { leave_gold_out: lgo.report });
+      if (values['samples-out']) {
+        await writeFile(values['samples-out'], JSON.stringify({ name: set.name, samples: lgo.samples }));
+      }
+    }
+
     if (padTo > ingestion.chunks) {
       log(`adding distractor documents up to ${padTo} chunks…`);
       const padding = await ingest(deps, documents, tenantId, distractors(set, padTo - ingestion.chunks));
@@ -228,6 +322,93 @@ async function main(): Promise<number> {
   }
 }
 
+/**
+ * Abstention with the answer left out: every question's best score with its relevant documents in
+ * the index, then without them (removed, asked, put back). A threshold is fitted on one half of
+ * the questions and reported on both, beside the configured one.
+ */
+async function leaveGoldOut(
+  set: RetrievalSet,
+  seed: number,
+  bestHit: (query: string) => Promise<{ score: number; features: number[] | undefined }>,
+  without: (docIds: string[]) => Promise<() => Promise<void>>,
+) {
+  const samples: AbstentionSample[] = [];
+  for (const [index, query] of set.queries.entries()) {
+    samples.push({ index, answerable: query.relevant.length > 0, ...(await bestHit(query.query)) });
+  }
+  const groups = new Map<string, number[]>();
+  for (const [index, query] of set.queries.entries()) {
+    if (query.relevant.length === 0) continue;
+    const key = [...query.relevant].sort().join('\n');
+    groups.set(key, [...(groups.get(key) ?? []), index]);
+  }
+  for (const [key, indexes] of groups) {
+    const restore = await without(key.split('\n'));
+    for (const index of indexes) {
+      samples.push({ index, answerable: false, ...(await bestHit(set.queries[index]!.query)) });
+    }
+    await restore();
+  }
+  const half = halves(set.queries.length, seed);
+  const inHalf = (h: 'A' | 'B') => samples.filter((s) => half[s.index] === h);
+  const evidence = fitEvidence(inHalf('A'), 0.85);
+  const fitted = (h: 'A' | 'B') =>
+    abstentionFigures(
+      inHalf(h).map((sample) => ({ ...sample, score: evidenceProbability(evidence, sample.features) })),
+      evidence.cut,
+    );
+  const report = {
+    seed,
+    configured: {
+      threshold: DEFAULT_RELEVANCE_THRESHOLD,
+      A: abstentionFigures(inHalf('A'), DEFAULT_RELEVANCE_THRESHOLD),
+      B: abstentionFigures(inHalf('B'), DEFAULT_RELEVANCE_THRESHOLD),
+    },
+    fitted_on_A: { evidence, A: fitted('A'), B: fitted('B') },
+  };
+  log(`leave gold out (seed ${seed}), as configured (threshold ${DEFAULT_RELEVANCE_THRESHOLD}):`);
+  log(`  half A ${JSON.stringify(report.configured.A)}`);
+  log(`  half B ${JSON.stringify(report.configured.B)}`);
+  log(`evidence fitted on half A (precision >= 0.85): ${JSON.stringify(evidence)}`);
+  log(`  half A (fitted on) ${JSON.stringify(report.fitted_on_A.A)}`);
+  log(`  half B (held out)  ${JSON.stringify(report.fitted_on_A.B)}`);
+  return { report, samples: samples.map((sample) => ({ ...sample, half: half[sample.index] })) };
+}
+
+/**
+ * The set's documents as FAQ entries (title as question, text as answer, the document's id as
+ * group key), each with the `linked` questions it answers as other wordings of its question.
+ */
+async function ingestFaq(
+  deps: KnowledgeDeps,
+  tenantId: string,
+  set: RetrievalSet,
+  linked: RetrievalSet['queries'],
+) {
+  const start = performance.now();
+  const lang = set.lang === 'en' ? 'en' : 'fr';
+  await withTenant(deps.db, tenantId, async (tx) => {
+    for (const doc of set.docs) {
+      const alternativeQuestions = linked.filter((q) => q.relevant.includes(doc.id)).map((q) => q.query);
+      await createFaqEntry(tx, tenantId, {
+        question: doc.title,
+        answer: doc.text,
+        lang,
+        groupKey: doc.id,
+        alternativeQuestions,
+      });
+    }
+  });
+  await rebuildVectors(deps, tenantId, { scope: 'stale' })(
+    { update() {}, add() {} },
+    new AbortController().signal,
+  );
+  const seconds = (performance.now() - start) / 1000;
+  const chunks = set.docs.length;
+  return { chunks, seconds, chunksPerSecond: chunks / seconds, ids: new Map<string, string>() };
+}
+
 async function ingest(
   deps: KnowledgeDeps,
   documents: ReturnType<typeof createDocumentService>,
@@ -238,12 +419,14 @@ async function ingest(
   let chunks = 0;
   let failed = 0;
   const waits: Promise<void>[] = [];
+  const ids = new Map<string, string>();
   for (const doc of docs) {
-    const { job } = await documents.upload(tenantId, {
+    const { document, job } = await documents.upload(tenantId, {
       filename: `${doc.id}.md`,
       mimeType: 'text/markdown',
       bytes: new TextEncoder().encode(`# ${doc.title.replace(/\n/g, ' ')}\n\n${doc.text}`),
     });
+    ids.set(doc.id, document.id);
     if (!job) {
       failed += 1;
       continue;
@@ -258,7 +441,7 @@ async function ingest(
   await Promise.all(waits);
   if (failed > 0) log(`${failed} documents failed to ingest`);
   const seconds = (performance.now() - start) / 1000;
-  return { chunks, seconds, chunksPerSecond: chunks / seconds };
+  return { chunks, seconds, chunksPerSecond: chunks / seconds, ids };
 }
 
 /**

@@ -32,6 +32,21 @@ export function supportAvailability(hours: WeeklyHours, timeZone: string, now: D
   return { kind: 'unknown' };
 }
 
+/** The day of the week (0 = Sunday) and the wall-clock time ("09:30") at an instant in a zone. */
+export function localClock(instant: Date, timeZone: string): { weekday: number; time: string } {
+  const zone = validZone(timeZone);
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    hourCycle: 'h23',
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).formatToParts(instant);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  const weekday = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(get('weekday'));
+  return { weekday, time: `${get('hour').padStart(2, '0')}:${get('minute').padStart(2, '0')}` };
+}
+
 interface LocalDay {
   year: number;
   month: number;

@@ -1,12 +1,14 @@
 import {
   DEFAULT_SOFTMAX_TRAINING,
   mulberry32,
+  type SoftmaxState,
   type SoftmaxTraining,
   shuffle,
+  softmaxFromState,
   softmaxInPlace,
   trainSoftmax,
 } from './softmax-regression.ts';
-import { fitTfidf, type TfidfOptions } from './tfidf-vectorizer.ts';
+import { fitTfidf, type TfidfOptions, type TfidfState, tfidfFromState } from './tfidf-vectorizer.ts';
 
 /** The label of "none of the known intents", as in the CLINC150 data. */
 export const OUT_OF_SCOPE = 'oos';
@@ -29,7 +31,18 @@ export interface IntentClassifier {
   readonly intents: readonly string[];
   /** Calibration that was fitted: the softmax temperature and the out-of-scope threshold. */
   readonly calibration: { temperature: number; oosThreshold: number };
+  /** The trained model as plain data, which classifierFromState() turns back into a classifier. */
+  readonly state: IntentModelState;
   classify(text: string): IntentPrediction;
+}
+
+/** A trained classifier as plain data: what a training worker thread sends back. */
+export interface IntentModelState {
+  intents: string[];
+  temperature: number;
+  oosThreshold: number;
+  tfidf: TfidfState;
+  softmax: SoftmaxState;
 }
 
 export interface IntentTrainingOptions {
@@ -39,6 +52,11 @@ export interface IntentTrainingOptions {
   folds?: number;
   /** Use this out-of-scope threshold instead of choosing one from the held-out folds. */
   oosThreshold?: number;
+  /**
+   * How much held-out in-scope accuracy the out-of-scope threshold may cost, at most (default
+   * IN_SCOPE_BUDGET): see chooseOosThreshold.
+   */
+  inScopeBudget?: number;
 }
 
 /**
@@ -59,28 +77,47 @@ export function trainIntentClassifier(
   const oosLabel = labelOf.get(OUT_OF_SCOPE) ?? -1;
   const training = options.training ?? DEFAULT_SOFTMAX_TRAINING;
 
-  const trainOn = (rows: readonly number[]) => {
+  const trainModel = (rows: readonly number[]) => {
     const vectorizer = fitTfidf(
       rows.map((r) => examples[r]!.text),
       options.tfidf,
     );
     const xs = rows.map((r) => vectorizer.transform(examples[r]!.text));
     const ys = Int32Array.from(rows, (r) => labels[r]!);
-    const model = trainSoftmax(xs, ys, intents.length, vectorizer.size, training);
+    return { vectorizer, model: trainSoftmax(xs, ys, intents.length, vectorizer.size, training) };
+  };
+  const trainOn = (rows: readonly number[]) => {
+    const { vectorizer, model } = trainModel(rows);
     return (text: string) => model.logits(vectorizer.transform(text));
   };
 
   const heldOut = crossValidatedLogits(examples, labels, options.folds ?? 3, training.seed, trainOn);
   const temperature = heldOut.length > 0 ? fitTemperature(heldOut) : 1;
   const oosThreshold =
-    options.oosThreshold ?? chooseOosThreshold(heldOut, temperature, oosLabel, intents.length);
-  const logitsOf = trainOn(Array.from(examples.keys()));
+    options.oosThreshold ??
+    chooseOosThreshold(heldOut, temperature, oosLabel, options.inScopeBudget ?? IN_SCOPE_BUDGET);
+  const { vectorizer, model } = trainModel(Array.from(examples.keys()));
+  return classifierFromState({
+    intents,
+    temperature,
+    oosThreshold,
+    tfidf: vectorizer.state,
+    softmax: model.state,
+  });
+}
 
+/** The classifier a trained one's state describes (see IntentClassifier.state). */
+export function classifierFromState(state: IntentModelState): IntentClassifier {
+  const { intents, temperature, oosThreshold } = state;
+  const vectorizer = tfidfFromState(state.tfidf);
+  const model = softmaxFromState(state.softmax);
+  const oosLabel = intents.indexOf(OUT_OF_SCOPE);
   return {
     intents,
     calibration: { temperature, oosThreshold },
+    state,
     classify(text) {
-      const probabilities = softmaxInPlace(logitsOf(text), temperature);
+      const probabilities = softmaxInPlace(model.logits(vectorizer.transform(text)), temperature);
       return decide(probabilities, intents, oosLabel, oosThreshold);
     },
   };
@@ -179,41 +216,61 @@ function fitTemperature(heldOut: readonly HeldOut[]): number {
 const ASSUMED_OOS_SHARE = 0.05;
 
 /**
- * The threshold that maximises accuracy on held-out predictions, with in-scope and out-of-scope
- * messages weighted by the assumed share above rather than by their share of the training data.
- * Without out-of-scope examples nothing measures the trade-off, so a conservative default applies.
+ * The held-out in-scope accuracy (in [0, 1]) the out-of-scope threshold may give up. Set before
+ * any measurement as the price of rejecting what no intent covers: a tenant trains on its own
+ * intents only, so the threshold must come from how confident the model is on in-scope messages
+ * it did not see, and this is the margin it may cut into.
+ */
+export const IN_SCOPE_BUDGET = 0.02;
+
+/**
+ * The out-of-scope threshold, from the held-out predictions of the cross-validation folds:
+ * - from the in-scope ones alone, the highest threshold that costs at most `budget` of their
+ *   accuracy: the lowest confidences of in-scope messages are mostly wrong guesses anyway, and
+ *   messages that fit no intent get lower ones still;
+ * - when there are out-of-scope examples too, the threshold that maximises accuracy on both,
+ *   weighted by the assumed share above, if it is higher.
  */
 function chooseOosThreshold(
   heldOut: readonly HeldOut[],
   temperature: number,
   oosLabel: number,
-  classes: number,
+  budget: number,
 ): number {
-  const inScope = heldOut.filter((h) => h.label !== oosLabel);
-  const oos = heldOut.filter((h) => h.label === oosLabel);
-  if (oos.length === 0 || inScope.length === 0) return Math.min(0.5, 2 / classes);
   const summarize = (h: HeldOut) => {
     const p = softmaxInPlace(Float64Array.from(h.logits), temperature);
     let best = -1;
     for (let c = 0; c < p.length; c += 1) if (c !== oosLabel && (best < 0 || p[c]! > p[best]!)) best = c;
     return { best, pBest: p[best]!, pOos: oosLabel >= 0 ? p[oosLabel]! : 0, label: h.label };
   };
-  const inScopeRows = inScope.map(summarize);
-  const oosRows = oos.map(summarize);
-  let bestThreshold = 0;
+  const inScopeRows = heldOut.filter((h) => h.label !== oosLabel).map(summarize);
+  const oosRows = heldOut.filter((h) => h.label === oosLabel).map(summarize);
+  if (inScopeRows.length === 0) return 0;
+  const rejected = (r: ReturnType<typeof summarize>, threshold: number) =>
+    r.pOos > r.pBest || r.pBest < threshold;
+  const correct = (threshold: number) =>
+    inScopeRows.filter((r) => !rejected(r, threshold) && r.best === r.label).length / inScopeRows.length;
+
+  const unthresholded = correct(0);
+  let fromInScope = 0;
+  for (let step = 1; step <= 1000; step += 1) {
+    if (unthresholded - correct(step / 1000) > budget) break;
+    fromInScope = step / 1000;
+  }
+  if (oosRows.length === 0) return fromInScope;
+
+  let fromBoth = 0;
   let bestScore = -1;
   for (let step = 0; step <= 95; step += 1) {
     const threshold = step / 100;
-    const rejected = (r: ReturnType<typeof summarize>) => r.pOos > r.pBest || r.pBest < threshold;
-    const correct = inScopeRows.filter((r) => !rejected(r) && r.best === r.label).length / inScopeRows.length;
-    const recall = oosRows.filter(rejected).length / oosRows.length;
-    const score = (1 - ASSUMED_OOS_SHARE) * correct + ASSUMED_OOS_SHARE * recall;
+    const recall = oosRows.filter((r) => rejected(r, threshold)).length / oosRows.length;
+    const score = (1 - ASSUMED_OOS_SHARE) * correct(threshold) + ASSUMED_OOS_SHARE * recall;
     if (score > bestScore + 1e-9) {
       bestScore = score;
-      bestThreshold = threshold;
+      fromBoth = threshold;
     }
   }
-  return bestThreshold;
+  return Math.max(fromInScope, fromBoth);
 }
 
 function round(value: number): number {

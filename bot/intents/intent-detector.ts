@@ -3,12 +3,7 @@ import { LRUCache } from 'lru-cache';
 import type { Db, Tx } from '../../db/database.ts';
 import { withTenant } from '../../db/tenant-scope.ts';
 import type { Logger } from '../logger.ts';
-import {
-  type IntentClassifier,
-  type IntentExample,
-  OUT_OF_SCOPE,
-  trainIntentClassifier,
-} from './intent-classifier.ts';
+import { type IntentClassifier, type IntentExample, OUT_OF_SCOPE } from './intent-classifier.ts';
 import {
   intentsFingerprint,
   listTenantIntents,
@@ -16,6 +11,7 @@ import {
   trainingExamples,
   untouchedTenantIntents,
 } from './intent-store.ts';
+import { trainInWorker } from './train-in-worker.ts';
 
 export interface DetectedIntent {
   intent: string;
@@ -46,8 +42,7 @@ export interface IntentDetector {
   classifierFor(tenantId: string): Promise<IntentClassifier>;
   /**
    * Trains the classifier of the intents every tenant starts with, before the server takes
-   * traffic: training takes the thread for about half a second, which the first message after a
-   * start (and every acknowledgement waiting behind it) would otherwise pay. Resolves to that model.
+   * traffic, so that the first message after a start does not wait for it. Resolves to that model.
    */
   warm(): Promise<IntentClassifier>;
 }
@@ -59,6 +54,8 @@ export interface IntentDetectorDeps {
   llm?: LlmIntentClassifier | undefined;
   /** How many tenants' intents, and how many distinct trained models, stay in memory. */
   cacheSize?: number;
+  /** Trains a classifier; in a worker thread by default, off the event loop. */
+  train?: (examples: readonly IntentExample[]) => Promise<IntentClassifier>;
 }
 
 export interface IntentModel {
@@ -76,7 +73,13 @@ interface Cached {
  * on first use and again whenever they change (a fingerprint query per message tells), so every
  * server process agrees without any invalidation messages.
  */
-export function createIntentDetector({ db, log, llm, cacheSize = 500 }: IntentDetectorDeps): IntentDetector {
+export function createIntentDetector({
+  db,
+  log,
+  llm,
+  cacheSize = 500,
+  train = trainInWorker,
+}: IntentDetectorDeps): IntentDetector {
   const cache = new LRUCache<string, Cached>({ max: cacheSize });
   // Keyed by the training data itself: tenants whose intents are the same (most keep the
   // built-in ones) share one model, trained once, and hold its megabytes once.
@@ -86,7 +89,7 @@ export function createIntentDetector({ db, log, llm, cacheSize = 500 }: IntentDe
     const key = createHash('sha256').update(JSON.stringify(examples)).digest('base64');
     const kept = models.get(key);
     if (kept) return kept;
-    const model = Promise.resolve().then(() => trainIntentClassifier(examples));
+    const model = train(examples);
     // A failed training is not kept: the next message tries again.
     model.catch(() => {
       if (models.get(key) === model) models.delete(key);

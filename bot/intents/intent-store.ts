@@ -30,6 +30,25 @@ export interface IntentPatch {
 
 const BUILTIN: ReadonlySet<string> = new Set(BUILTIN_INTENT_NAMES);
 
+/**
+ * How much a tenant may train on: each model is trained in a worker thread, but its time and its
+ * memory (features × intents) grow with both, and every tenant with intents of its own holds one.
+ */
+export const INTENT_LIMITS = { intents: 100, examples: 5000 } as const;
+
+/** Why the tenant's intents, as they would be, exceed INTENT_LIMITS; undefined when they do not. */
+export function intentLimitProblem(tenantIntents: readonly TenantIntent[]): string | undefined {
+  const enabled = tenantIntents.filter((intent) => intent.enabled);
+  if (enabled.length > INTENT_LIMITS.intents) {
+    return `A tenant may have at most ${INTENT_LIMITS.intents} intents switched on (this would make ${enabled.length})`;
+  }
+  const examples = enabled.reduce((sum, i) => sum + i.builtinExamples.length + i.examples.length, 0);
+  if (examples > INTENT_LIMITS.examples) {
+    return `A tenant's intents may have at most ${INTENT_LIMITS.examples} examples in all (this would make ${examples})`;
+  }
+  return undefined;
+}
+
 /** Every intent of the tenant: the built-in ones first, in their usual order, then its own. */
 export async function listTenantIntents(tx: Tx): Promise<TenantIntent[]> {
   return tenantIntentsOf(await tx.select().from(intents).orderBy(intents.name));

@@ -3,8 +3,17 @@ import type { SparseVector } from './tfidf-vectorizer.ts';
 /** Multinomial logistic regression over sparse vectors. */
 export interface SoftmaxModel {
   readonly classes: number;
+  /** The weights as plain data (a worker thread sends them to the server's). */
+  readonly state: SoftmaxState;
   /** Raw class scores (logits) of one vector. */
   logits(x: SparseVector): Float64Array;
+}
+
+export interface SoftmaxState {
+  classes: number;
+  /** Feature-major: the class weights of feature f are at [f × classes, (f + 1) × classes). */
+  weights: Float32Array;
+  bias: Float64Array;
 }
 
 export interface SoftmaxTraining {
@@ -78,9 +87,15 @@ export function trainSoftmax(
   }
   for (let i = 0; i < weights.length; i += 1) weights[i] = averaged[i]! / snapshots;
   for (let c = 0; c < classes; c += 1) bias[c] = averagedBias[c]! / snapshots;
+  return softmaxFromState({ classes, weights, bias });
+}
 
+/** The model a trained one's state describes. */
+export function softmaxFromState(state: SoftmaxState): SoftmaxModel {
+  const { classes, weights, bias } = state;
   return {
     classes,
+    state,
     logits(x) {
       const out = new Float64Array(classes);
       computeLogits(x, weights, bias, classes, 1, out);

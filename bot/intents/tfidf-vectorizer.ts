@@ -8,6 +8,8 @@ export interface SparseVector {
 
 export interface TfidfVectorizer {
   readonly size: number;
+  /** What the vectorizer learned, as plain data (a worker thread sends it to the server's). */
+  readonly state: TfidfState;
   transform(text: string): SparseVector;
   /** The feature of each index, for keyword extraction. */
   featureName(index: number): string;
@@ -24,6 +26,13 @@ export interface TfidfOptions {
    * own, so the many character n-grams of a text do not drown its few words.
    */
   charWeight?: number;
+}
+
+export interface TfidfState {
+  names: string[];
+  idf: Float32Array;
+  features: FeatureOptions;
+  charWeight: number;
 }
 
 /**
@@ -51,10 +60,17 @@ export function fitTfidf(texts: readonly string[], options: TfidfOptions = {}): 
     names.push(feature);
     idf.push(Math.log((1 + n) / (1 + count)) + 1);
   }
-  const idfs = Float32Array.from(idf);
+  return tfidfFromState({ names, idf: Float32Array.from(idf), features: featureOptions, charWeight });
+}
 
+/** The vectorizer a fitted one's state describes. */
+export function tfidfFromState(state: TfidfState): TfidfVectorizer {
+  const { names, features: featureOptions, charWeight } = state;
+  const idfs = state.idf;
+  const index = new Map(names.map((name, i) => [name, i]));
   return {
     size: names.length,
+    state,
     featureName: (i) => names[i] ?? '',
     transform(text) {
       const entries: [number, number, boolean][] = [];

@@ -18,7 +18,8 @@ type ReplyKey =
   | 'booking'
   | 'leadInvite'
   | 'leadThanks'
-  | 'empty';
+  | 'empty'
+  | 'otherLanguage';
 
 const TEXTS: Record<Language, Record<ReplyKey, (v: ReplyVariables) => string>> = {
   fr: {
@@ -46,6 +47,8 @@ const TEXTS: Record<Language, Record<ReplyKey, (v: ReplyVariables) => string>> =
         ? `Merci ! C'est noté : un membre de l'équipe vous recontacte très vite (${v.reach}).`
         : "Merci ! C'est noté : un membre de l'équipe vous recontacte très vite.",
     empty: () => "Je n'ai pas bien compris. Pouvez-vous me dire en quelques mots ce que vous cherchez ?",
+    otherLanguage: () =>
+      "Désolé, je ne sais répondre qu'en français et en anglais. Sorry, I can only answer in French or English. Voulez-vous parler à un conseiller ? Would you like to talk to a person?",
   },
   en: {
     greeting: (v) =>
@@ -69,6 +72,8 @@ const TEXTS: Record<Language, Record<ReplyKey, (v: ReplyVariables) => string>> =
         ? `Thank you! Noted: someone from the team will get back to you shortly (${v.reach}).`
         : 'Thank you! Noted: someone from the team will get back to you shortly.',
     empty: () => "I didn't quite get that. Could you tell me in a few words what you're looking for?",
+    otherLanguage: () =>
+      "Sorry, I can only answer in English or French. Désolé, je ne sais répondre qu'en anglais et en français. Would you like to talk to a person? Voulez-vous parler à un conseiller ?",
   },
 };
 

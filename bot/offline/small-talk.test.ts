@@ -24,6 +24,8 @@ describe('detectSmallTalk', () => {
     ['Merci, et pour les retours ?'],
     ['Combien coûte la livraison ?'],
     ['Thanksgiving opening hours?'],
+    ['le service client répond quand ?'],
+    ['When is customer service available?'],
   ])('treats "%s" as a question, not small talk', (text) => {
     expect(detectSmallTalk(text)).toBeUndefined();
   });

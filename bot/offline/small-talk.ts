@@ -23,6 +23,9 @@ const FILLER = new Set(
   ),
 );
 
+/** Asking when a person is there ("le service client répond quand ?") is not asking for one. */
+const ASKS_WHEN = /\b(quand|heures?|horaires?|ouvert|joignable|when|hours?|open|available)\b/;
+
 const HUMAN_REQUEST =
   /\b(parler|talk|speak|contacter|joindre|avoir|veux|voudrais|want|need|besoin|passer|transf[eé]rer|connect)\b/;
 
@@ -46,6 +49,7 @@ export function detectSmallTalk(text: string): SmallTalk | undefined {
     pattern.lastIndex = 0;
   }
   if (!found) return undefined;
+  if (found === 'human' && ASKS_WHEN.test(plain)) return undefined;
   if (found === 'human' && (HUMAN_REQUEST.test(plain) || normalizeWords(rest).length <= 3)) return 'human';
   const leftover = normalizeWords(rest).filter((word) => !FILLER.has(word));
   if (leftover.length > 0) return undefined;

@@ -4,8 +4,17 @@ import type { Language } from '../text/detect-language.ts';
 import { normalizeWords } from '../text/normalize-words.ts';
 import { impliedTopicWords } from '../text/question-topics.ts';
 import { QUESTION_WORDS } from '../text/question-words.ts';
+import {
+  expandQuery,
+  LEXICON_WEIGHT,
+  type RelatedWordOptions,
+  type RelatedWords,
+} from '../text/related-words.ts';
 import type { QueryWord } from './lexical-index.ts';
 import type { WordAnalysisCache } from './word-analysis-cache.ts';
+
+/** A word carried over from the conversation counts half as much as one the customer just wrote. */
+export const CONTEXT_WEIGHT = 0.5;
 
 export interface AnalyzedWord extends QueryWord {
   word: string;
@@ -40,27 +49,60 @@ export async function analyzeQuery(
   query: string,
   lang: Language | undefined,
   cache: WordAnalysisCache,
+  expansion: RelatedWordOptions = {},
 ): Promise<AnalyzedQuery> {
-  const { revision, words } = await analyzeQueries(tx, [{ query, lang }], cache);
+  const { revision, words } = await analyzeQueries(tx, [{ query, lang }], cache, expansion);
   return { revision, words: words[0] ?? [] };
 }
 
 /**
  * analyzeQuery for several questions at once, in one statement. Words the cache knows are not
  * analysed again: questions made of known words cost one small statement, for the revision.
+ * Each written word comes with the lexemes of its related words (see related-words.ts), unless
+ * `expansion` turns them off.
  */
 export async function analyzeQueries(
   tx: Tx,
-  queries: readonly { query: string; lang: Language | undefined }[],
+  queries: readonly { query: string; lang: Language | undefined; context?: string | undefined }[],
   cache: WordAnalysisCache,
+  expansion: RelatedWordOptions = {},
 ): Promise<{ revision: number; words: AnalyzedWord[][] }> {
-  const read = queries.map(({ query }) => {
+  const expand = expansion.lexicon !== false || expansion.gazetteer !== false;
+  const none = () => ({
+    related: new Map<string, RelatedWords[]>(),
+    implied: [] as string[],
+    added: new Map<string, RelatedWords[]>(),
+  });
+  const read = queries.map(({ query, lang, context }) => {
+    const expanded = expand ? expandQuery(query, lang, expansion) : none();
+    const carried = context && expand ? expandQuery(context, lang, expansion) : none();
+    const related = new Map([...carried.related, ...expanded.related, ...expanded.added]);
     const written = normalizeWords(query).filter((word) => !QUESTION_WORDS.has(word));
-    const implied = new Set(impliedTopicWords(query).filter((word) => !written.includes(word)));
-    return { words: [...written, ...implied], implied };
+    // A place is read even when its name alone would be dropped ("UK"), and so is a subject
+    // named only by question words ("où en est…").
+    for (const [word, groups] of expanded.related)
+      if (!written.includes(word) && groups.some((group) => group.place)) written.push(word);
+    for (const word of expanded.added.keys()) if (!written.includes(word)) written.push(word);
+    // The conversation's words count less than the question's own.
+    const contextual = new Set<string>();
+    for (const word of normalizeWords(context ?? '')) {
+      if (QUESTION_WORDS.has(word) || written.includes(word)) continue;
+      written.push(word);
+      contextual.add(word);
+    }
+    const shaped = impliedTopicWords(query).filter((word) => !written.includes(word));
+    const named = expanded.implied.filter((word) => !written.includes(word) && !shaped.includes(word));
+    const implied = new Set([...shaped, ...named]);
+    return { words: [...written, ...implied], implied, named: new Set(named), contextual, related };
   });
   const unknown = [
-    ...new Set(read.flatMap(({ words }) => words.filter((word) => cache.get(word) === undefined))),
+    ...new Set(
+      read.flatMap(({ words, related }) =>
+        [...words, ...[...related.values()].flat().flatMap((group) => group.words)].filter(
+          (word) => cache.get(word) === undefined,
+        ),
+      ),
+    ),
   ];
   let revision: number;
   if (unknown.length === 0) {
@@ -89,7 +131,7 @@ export async function analyzeQueries(
         cache.set(row.word, { stopFr: row.stop_fr, stopEn: row.stop_en, lexemes: lexemeSet(row) });
     }
   }
-  const words = read.map(({ words, implied }, i) => {
+  const words = read.map(({ words, implied, named, contextual, related }, i) => {
     const lang = queries[i]!.lang;
     const analyzed: AnalyzedWord[] = [];
     for (const word of words) {
@@ -102,11 +144,22 @@ export async function analyzeQueries(
             ? analysis.stopEn
             : analysis.stopFr && analysis.stopEn;
       if (stop || analysis.lexemes.length === 0) continue;
+      const groups = (related.get(word) ?? []).map((group) => ({
+        weight: group.weight,
+        lexemes: [...new Set(group.words.flatMap((w) => cache.get(w)?.lexemes ?? []))],
+      }));
       analyzed.push({
         word,
         corrected: null,
         lexemes: analysis.lexemes,
         ...(implied.has(word) ? { implied: true } : {}),
+        // A subject's name ranks with a synonym's weight: the customer did not write it.
+        ...(named.has(word)
+          ? { weight: LEXICON_WEIGHT }
+          : contextual.has(word)
+            ? { weight: CONTEXT_WEIGHT }
+            : {}),
+        ...(groups.length > 0 ? { related: groups } : {}),
       });
     }
     // The index reads implied words last, once the written ones have found their chunks.

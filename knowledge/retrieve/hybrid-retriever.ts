@@ -5,6 +5,7 @@ import type { Embedder } from '../embed/embedder.ts';
 import { DEFAULT_RELEVANCE_THRESHOLD } from '../knowledge-defaults.ts';
 import type { KnowledgeLogger } from '../knowledge-logger.ts';
 import type { Language } from '../text/detect-language.ts';
+import type { RelatedWordOptions } from '../text/related-words.ts';
 import type { VectorMatch, VectorStore } from '../vector/vector-store.ts';
 import { type AnalyzedWord, analyzeQueries, correctedWords } from './analyze-query.ts';
 import { ChunkRowCache } from './chunk-row-cache.ts';
@@ -38,6 +39,8 @@ export interface HybridRetrieverOptions {
   threshold?: number | undefined;
   log?: KnowledgeLogger;
   tuning?: Partial<RetrievalTuning>;
+  /** Query expansion with the commerce lexicon and the gazetteer (both on by default). */
+  expansion?: RelatedWordOptions | undefined;
 }
 
 /**
@@ -77,6 +80,7 @@ export function createHybridRetriever(options: HybridRetrieverOptions): Retrieve
     const hits = await retrieveBatch({
       tenantId,
       query,
+      context: retrieveOptions.context,
       limit: retrieveOptions.limit ?? DEFAULT_HIT_LIMIT,
       lang: retrieveOptions.lang,
       minimum: retrieveOptions.threshold ?? threshold,
@@ -161,7 +165,9 @@ export function createHybridRetriever(options: HybridRetrieverOptions): Retrieve
     // All sent at once; a remote store (Qdrant) answers meanwhile.
     const started = performance.now();
     const [analysis, dense] = await Promise.all([
-      analyzeQueries(tx, requests, wordCache).finally(() => recordStep(traces, 'analyze', started)),
+      analyzeQueries(tx, requests, wordCache, options.expansion).finally(() =>
+        recordStep(traces, 'analyze', started),
+      ),
       searchAll(tx, tenantId, searched, queryVectors, settingsApplied).finally(() =>
         recordStep(traces, 'dense', started),
       ),
@@ -230,6 +236,7 @@ export function createHybridRetriever(options: HybridRetrieverOptions): Retrieve
           return retrieveInTransaction(tx, {
             tenantId,
             query,
+            context: retrieveOptions.context,
             limit: retrieveOptions.limit ?? DEFAULT_HIT_LIMIT,
             lang: retrieveOptions.lang,
             minimum: threshold,
@@ -253,7 +260,8 @@ async function correctTypos(
   const fixes = new Map<string, string>();
   for (const w of words.flat()) {
     if (w.implied || w.word.length < TYPO_MIN_LENGTH || fixes.has(w.word)) continue;
-    if (w.lexemes.some((lexeme) => index.frequency(lexeme) > 0)) continue;
+    // A word the lexicon or the gazetteer knows is no typo, even when the knowledge lacks it.
+    if (w.related || w.lexemes.some((lexeme) => index.frequency(lexeme) > 0)) continue;
     const fixed = vocabulary?.closest(w.word);
     if (fixed) fixes.set(w.word, fixed);
   }
@@ -264,6 +272,7 @@ async function correctTypos(
 interface Request {
   tenantId: string;
   query: string;
+  context: string | undefined;
   limit: number;
   lang: Language | undefined;
   minimum: number;

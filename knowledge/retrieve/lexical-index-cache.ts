@@ -246,15 +246,18 @@ async function loadChunks(tx: Tx, where: SQL): Promise<IndexedChunk[]> {
   const rows = await queryRows<{
     id: string;
     title: string | null;
+    questions: string | null;
     lang: string | null;
     terms: string | null;
   }>(
     tx,
-    sql`select c.id, c.title, c.lang, c.search_vector::text as terms from knowledge_chunks c where ${where}`,
+    sql`select c.id, c.title, c.questions, c.lang, c.search_vector::text as terms
+        from knowledge_chunks c where ${where}`,
   );
   return rows.map((row) => ({
     id: row.id,
-    title: row.title,
+    // The other wordings of the question are titles too, one a line (see the title reranking).
+    title: row.questions ? `${row.title ?? ''}\n${row.questions}` : row.title,
     lang: row.lang,
     terms: parseTsvector(row.terms ?? ''),
   }));

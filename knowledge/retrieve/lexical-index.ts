@@ -19,6 +19,13 @@ export interface QueryWord {
    * Implied words come after the written ones.
    */
   implied?: boolean;
+  /**
+   * Lexemes of related words (synonyms, a place's region) that a passage may use instead: a
+   * passage with only those counts `weight` of what the word itself would.
+   */
+  related?: readonly { lexemes: readonly string[]; weight: number }[];
+  /** How much the word counts, in a passage's BM25F and in its coverage of the question (default 1). */
+  weight?: number;
 }
 
 export interface LexicalCandidate {
@@ -62,7 +69,9 @@ interface Scratch {
   inTitle: Float64Array;
   /** -1 where the current word has not been seen. */
   wordBest: Float64Array;
-  wordTitle: Uint8Array;
+  /** How much of the current word a chunk has: 1 for the word itself, a related word's weight. */
+  wordCredit: Float64Array;
+  wordTitle: Float64Array;
 }
 
 interface Posting {
@@ -250,7 +259,7 @@ export class LexicalIndex {
     const averageTitle = Math.max(this.titleLengthSum / live, 1);
     const averageBody = Math.max(this.bodyLengthSum / live, 1);
     const idf = (df: number) => Math.log(1 + (live - df + 0.5) / (df + 0.5));
-    const { bm25, matched, inTitle, wordBest, wordTitle } = this.scratch();
+    const { bm25, matched, inTitle, wordBest, wordCredit, wordTitle } = this.scratch();
     const touched: number[] = [];
     const wordTouched: number[] = [];
     let totalWeight = 0;
@@ -260,44 +269,65 @@ export class LexicalIndex {
       // "voitures" is not answered by a passage that merely shares its verb.
       let df = 0;
       for (const lexeme of word.lexemes) df = Math.max(df, this.documentFrequency.get(lexeme) ?? 0);
-      const weight = word.implied ? 0 : idf(df);
+      const wordIdf = idf(df);
+      const boost = word.weight ?? 1;
+      const weight = word.implied ? 0 : wordIdf * boost;
       totalWeight += weight;
       wordTouched.length = 0;
       // In a large index a word found in a fifth of the chunks tells them apart by little
       // (its IDF is under 1.7 where a rare word's is 8 or more) and costs the most to score:
       // it still counts in the question's total, so coverage stays honest.
       if (live >= 5000 && df > live / 5) continue;
-      // Per chunk, the best of the word's lexemes (its French, English and plain forms).
-      for (const lexeme of new Set(word.lexemes)) {
-        const posting = this.postings.get(lexeme);
-        const lexemeDf = this.documentFrequency.get(lexeme);
-        if (!posting || !lexemeDf) continue;
-        const lexemeIdf = idf(lexemeDf);
-        const { slots: postingSlots, titleCounts, bodyCounts } = posting;
-        for (let i = 0; i < postingSlots.length; i++) {
-          const slot = postingSlots[i]!;
-          if (this.ids[slot] === null) continue;
-          const titleCount = titleCounts[i]!;
-          const weighted =
-            (titleWeight * titleCount) / (1 - titleB + (titleB * this.titleLengths[slot]!) / averageTitle) +
-            bodyCounts[i]! / (1 - bodyB + (bodyB * this.bodyLengths[slot]!) / averageBody);
-          const score = (lexemeIdf * weighted * (k1 + 1)) / (k1 + weighted);
-          if (wordBest[slot]! < 0) wordTouched.push(slot);
-          if (score > wordBest[slot]!) wordBest[slot] = score;
-          if (titleCount > 0) wordTitle[slot] = 1;
+      // Per chunk, the best of the word's lexemes (its French, English and plain forms), then of
+      // its related words' at their lower weight.
+      // A related word found in a passage is worth what the customer's word is (often a word
+      // the knowledge never uses, so as rare as can be), at the relation's weight.
+      const own = new Set(word.lexemes);
+      const groups: { lexemes: Iterable<string>; weight: number }[] = [{ lexemes: own, weight: boost }];
+      for (const group of word.related ?? []) {
+        groups.push({
+          lexemes: group.lexemes.filter((lexeme) => !own.has(lexeme)),
+          weight: group.weight * boost,
+        });
+      }
+      for (const group of groups) {
+        for (const lexeme of new Set(group.lexemes)) {
+          const posting = this.postings.get(lexeme);
+          const lexemeDf = this.documentFrequency.get(lexeme);
+          if (!posting || !lexemeDf) continue;
+          const related = group.lexemes !== own;
+          if (related && live >= 5000 && lexemeDf > live / 5) continue;
+          const lexemeIdf = (related ? Math.max(idf(lexemeDf), wordIdf) : idf(lexemeDf)) * group.weight;
+          const { slots: postingSlots, titleCounts, bodyCounts } = posting;
+          for (let i = 0; i < postingSlots.length; i++) {
+            const slot = postingSlots[i]!;
+            if (this.ids[slot] === null) continue;
+            const titleCount = titleCounts[i]!;
+            const weighted =
+              (titleWeight * titleCount) / (1 - titleB + (titleB * this.titleLengths[slot]!) / averageTitle) +
+              bodyCounts[i]! / (1 - bodyB + (bodyB * this.bodyLengths[slot]!) / averageBody);
+            const score = (lexemeIdf * weighted * (k1 + 1)) / (k1 + weighted);
+            if (wordBest[slot]! < 0) wordTouched.push(slot);
+            if (score > wordBest[slot]!) wordBest[slot] = score;
+            const credit = related ? group.weight / boost : 1;
+            if (credit > wordCredit[slot]!) wordCredit[slot] = credit;
+            if (titleCount > 0 && credit > wordTitle[slot]!) wordTitle[slot] = credit;
+          }
         }
       }
       for (const slot of wordTouched) {
         if (word.implied && matched[slot] === 0) {
           wordBest[slot] = -1;
+          wordCredit[slot] = 0;
           wordTitle[slot] = 0;
           continue;
         }
         if (matched[slot] === 0) touched.push(slot);
         bm25[slot]! += wordBest[slot]!;
-        matched[slot]! += weight;
-        if (wordTitle[slot]) inTitle[slot]! += weight;
+        matched[slot]! += weight * wordCredit[slot]!;
+        inTitle[slot]! += weight * wordTitle[slot]!;
         wordBest[slot] = -1;
+        wordCredit[slot] = 0;
         wordTitle[slot] = 0;
       }
     }
@@ -332,7 +362,8 @@ export class LexicalIndex {
         matched: new Float64Array(size),
         inTitle: new Float64Array(size),
         wordBest: new Float64Array(size).fill(-1),
-        wordTitle: new Uint8Array(size),
+        wordCredit: new Float64Array(size),
+        wordTitle: new Float64Array(size),
       };
     }
     return this.buffers;

@@ -4,7 +4,14 @@ import type { VectorMatch } from '../vector/vector-store.ts';
 import type { AnalyzedWord } from './analyze-query.ts';
 import { fuseRankings } from './fuse-rankings.ts';
 import type { LexicalIndex } from './lexical-index.ts';
-import { calibrate, EVIDENCE } from './relevance-calibration.ts';
+import {
+  answerProbability,
+  calibrate,
+  evidenceFeatures,
+  FAQ_SIZE,
+  HYBRID_EVIDENCE,
+  LEXICAL_CUT,
+} from './relevance-calibration.ts';
 import type { RetrievalTrace } from './retrieval-trace.ts';
 import type { RetrievalTuning } from './retrieval-tuning.ts';
 import { trigramSimilarity, trigrams } from './trigram-similarity.ts';
@@ -48,13 +55,24 @@ export function rankCandidates(input: RankingInput): RankedEntry[] {
   const { query, lang, limit, minimum, trace } = question;
   const lexical = index.search(words, tuning.lexicalCandidates);
   const written = words.filter((w) => !w.implied);
+  // A word the knowledge lacks but whose related words it uses counts for their weight, and each
+  // word for its own weight (a follow-up's carried-over words count less).
+  const knownShare = (w: AnalyzedWord) =>
+    w.lexemes.some((lexeme) => index.frequency(lexeme) > 0)
+      ? 1
+      : Math.max(
+          0,
+          ...(w.related ?? []).map((group) =>
+            group.lexemes.some((lexeme) => index.frequency(lexeme) > 0) ? group.weight : 0,
+          ),
+        );
+  const weightOf = (w: AnalyzedWord) => w.weight ?? 1;
+  const totalWeight = written.reduce((sum, w) => sum + weightOf(w), 0);
   const known =
-    written.length === 0
-      ? 0
-      : written.filter((w) => w.lexemes.some((lexeme) => index.frequency(lexeme) > 0)).length /
-        written.length;
-  const evidence = EVIDENCE[embedder && input.withVector ? 'hybrid' : 'lexical'];
-  const cut = evidence.cut[lang ?? 'en'];
+    totalWeight === 0 ? 0 : written.reduce((sum, w) => sum + weightOf(w) * knownShare(w), 0) / totalWeight;
+  trace.known = known;
+  const evidence =
+    embedder && input.withVector ? HYBRID_EVIDENCE[index.size < FAQ_SIZE ? 'faq' : 'site'] : undefined;
 
   // Titles say what a passage answers: the question's closeness to them reorders the lexical
   // candidates.
@@ -63,7 +81,12 @@ export function rankCandidates(input: RankingInput): RankedEntry[] {
   const titleSimilarity = new Map<string, number>();
   const reranked = lexical
     .map((candidate) => {
-      const similarity = candidate.title ? trigramSimilarity(queryGrams, trigrams(candidate.title)) : 0;
+      // A title line per wording of the question: the closest one counts.
+      const similarity = candidate.title
+        ? Math.max(
+            ...candidate.title.split('\n').map((line) => trigramSimilarity(queryGrams, trigrams(line))),
+          )
+        : 0;
       titleSimilarity.set(candidate.chunkId, similarity);
       return { candidate, value: candidate.bm25 / (best || 1) + tuning.titleSimilarity * similarity };
     })
@@ -100,17 +123,19 @@ export function rankCandidates(input: RankingInput): RankedEntry[] {
           languageShare
         : 0;
       const similarity = denseById.get(id);
-      const denseScore = similarity !== undefined && embedder ? embedder.relevance(similarity) : 0;
-      trace.signals.set(id, {
+      const signal = {
         lexical: lexicalScore,
         similarity: similarity ?? null,
+        relevance: similarity !== undefined && embedder ? embedder.relevance(similarity) : 0,
         titleSimilarity: titleSimilarity.get(id) ?? 0,
-      });
-      const raw = evidence.lexical * lexicalScore + evidence.dense * denseScore + evidence.known * known;
+      };
+      trace.signals.set(id, signal);
       return {
         id,
-        score: calibrate(raw, cut, evidence.lexical + evidence.dense + evidence.known),
-        rank: (fused.get(id) ?? 0) * languageShare,
+        score: evidence
+          ? calibrate(answerProbability(evidence, evidenceFeatures(signal, known)), evidence.cut, 1)
+          : calibrate(lexicalScore, LEXICAL_CUT, 1),
+        rank: ((fused.get(id) ?? 0) + tuning.coverageBonus * (candidate?.coverage ?? 0)) * languageShare,
       };
     })
     .sort((a, b) => b.rank - a.rank)

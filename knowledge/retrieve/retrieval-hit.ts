@@ -25,6 +25,11 @@ export interface RetrieveOptions {
   limit?: number;
   /** The visitor's language, when known: chunks in it win ties against their translations. */
   lang?: Language | undefined;
+  /**
+   * Words the conversation carries over (a follow-up's topic: "livraison" for "et pour la
+   * Suisse ?"), searched with the question's own but counting less than them.
+   */
+  context?: string | undefined;
 }
 
 /** Finds the passages of a tenant's knowledge that answer a question. */

@@ -2,8 +2,16 @@
 export interface RetrievalTrace {
   lexical: string[];
   dense: string[];
-  /** Per returned chunk: its lexical score (coverage) and its vector's cosine similarity. */
-  signals: Map<string, { lexical: number; similarity: number | null; titleSimilarity: number }>;
+  /**
+   * Per returned chunk: its lexical score (coverage), its vector's cosine similarity and its
+   * calibrated relevance, its title's similarity to the question.
+   */
+  signals: Map<
+    string,
+    { lexical: number; similarity: number | null; relevance: number; titleSimilarity: number }
+  >;
+  /** The share of the question's words that the knowledge uses at all. */
+  known: number;
   /** Milliseconds spent in each step. */
   timings: {
     embed: number;
@@ -23,6 +31,7 @@ export function emptyTrace(): RetrievalTrace {
     lexical: [],
     dense: [],
     signals: new Map(),
+    known: 0,
     timings: { embed: 0, analyze: 0, dense: 0, index: 0, typos: 0, lexical: 0, rows: 0 },
   };
 }

@@ -9,6 +9,12 @@ export interface RetrievalTuning {
   fusionK: number;
   /** A chunk in another language than the visitor's keeps this share of its fused rank and of its lexical score. */
   otherLanguage: number;
+  /**
+   * Added to the fused score per unit of the share of the question a chunk covers: reciprocal
+   * rank fusion sees only ranks, and a chunk that answers every word of the question (a place
+   * through its region, a synonym) must not lose to one whose vector is merely a little closer.
+   */
+  coverageBonus: number;
 }
 
 export const DEFAULT_RETRIEVAL_TUNING: RetrievalTuning = {
@@ -17,4 +23,5 @@ export const DEFAULT_RETRIEVAL_TUNING: RetrievalTuning = {
   titleSimilarity: 1,
   fusionK: 10,
   otherLanguage: 0.9,
+  coverageBonus: 0.1,
 };

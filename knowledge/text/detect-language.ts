@@ -36,3 +36,14 @@ export function detectLanguage(text: string): Language | undefined {
   if (fr === en) return undefined;
   return fr > en ? 'fr' : 'en';
 }
+
+/**
+ * Whether most of the text's letters are of another script than the Latin one (Cyrillic,
+ * Greek, Arabic, Hebrew, Chinese…): French and English are never written so.
+ */
+export function writtenInOtherScript(text: string): boolean {
+  const letters = text.match(/\p{L}/gu)?.length ?? 0;
+  if (letters === 0) return false;
+  const latin = text.match(/\p{Script=Latin}/gu)?.length ?? 0;
+  return latin * 2 < letters;
+}

@@ -127,6 +127,11 @@ export const faqEntries = pgTable(
     lang: varchar({ length: 8 }).default('fr').notNull(),
     /** Entries that are translations of one another share a key. */
     groupKey: varchar({ length: 100 }),
+    /**
+     * Other ways customers asked this question, which operators linked to the answer: searched
+     * like the question itself (the chunk's `questions`), never shown.
+     */
+    alternativeQuestions: text().array().default(sql`'{}'::text[]`).notNull(),
     ...timestamps(),
   },
   (t) => [index('idx_faq_entries_tenant').on(t.tenantId), tenantPolicy()],
@@ -134,8 +139,9 @@ export const faqEntries = pgTable(
 
 /**
  * Language-aware, accent-insensitive text of a chunk: French or English stemming by the chunk's
- * language, the title weighted above the body. The `causette_*` configurations come from the first
- * custom migration.
+ * language, the title weighted above the body. The other ways of asking its question
+ * (`questions`) count as body: as title words they blurred entries more than they helped (see
+ * docs/benchmarks.md). The `causette_*` configurations come from the first custom migration.
  */
 function chunkSearchVector(): SQL {
   // Each branch names its configuration as a constant: a text-to-regconfig cast of a column
@@ -143,7 +149,7 @@ function chunkSearchVector(): SQL {
   const weighted = (config: string) =>
     sql.raw(
       `setweight(to_tsvector('${config}'::regconfig, coalesce(title, '')), 'A') || ` +
-        `setweight(to_tsvector('${config}'::regconfig, content), 'B')`,
+        `setweight(to_tsvector('${config}'::regconfig, content || ' ' || coalesce(questions, '')), 'B')`,
     );
   return sql`case lang when 'en' then ${weighted('causette_en')} when 'fr' then ${weighted('causette_fr')} else ${weighted('causette_simple')} end`;
 }
@@ -159,6 +165,8 @@ export const knowledgeChunks = pgTable(
     sourceType: varchar({ length: 50 }).notNull(),
     sourceId: uuid(),
     title: text(),
+    /** Other wordings of the question the chunk answers (an FAQ entry's alternatives), one a line. */
+    questions: text(),
     content: text().notNull(),
     lang: varchar({ length: 8 }),
     metadata: jsonb().$type<Record<string, unknown>>().default({}).notNull(),

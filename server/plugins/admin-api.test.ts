@@ -93,7 +93,13 @@ describe('tenant, widget and business profile', () => {
     });
     expect(patched).toMatchObject({ status: 200, body: { primaryColor: '#112233', position: 'left' } });
     const config = await server.app.inject({ url: '/widget/config/tenant-a' });
-    expect(config.json()).toMatchObject({ name: 'Tenant A', primaryColor: '#112233', greeting: 'Salut !' });
+    // The greeting's language goes with it, so the widget greets a visitor of the other language in theirs.
+    expect(config.json()).toMatchObject({
+      name: 'Tenant A',
+      primaryColor: '#112233',
+      greeting: 'Salut !',
+      greetingLang: 'fr',
+    });
     expect(config.json()).not.toHaveProperty('allowedOrigins');
     expect(config.headers['cache-control']).toMatch(/max-age=60/);
   });

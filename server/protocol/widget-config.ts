@@ -18,6 +18,8 @@ export const PublicWidgetConfig = Type.Object({
   textColor: Type.String(),
   position: Type.Union([Type.Literal('right'), Type.Literal('left')]),
   greeting: Type.Union([Type.String(), Type.Null()]),
+  /** The language the greeting is written in, when it tells: a visitor of another sees the widget's own. */
+  greetingLang: Type.Union([Type.Literal('fr'), Type.Literal('en'), Type.Null()]),
   launcherLabel: Type.Union([Type.String(), Type.Null()]),
   language: Type.Union([Type.Literal('auto'), Type.Literal('fr'), Type.Literal('en')]),
   avatarUrl: Type.Union([Type.String(), Type.Null()]),

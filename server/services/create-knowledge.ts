@@ -19,6 +19,7 @@ import { createHybridRetriever } from '../../knowledge/retrieve/hybrid-retriever
 import { LexicalIndexCache } from '../../knowledge/retrieve/lexical-index-cache.ts';
 import type { Retriever } from '../../knowledge/retrieve/retrieval-hit.ts';
 import { warmLexicalIndexes } from '../../knowledge/retrieve/warm-lexical-indexes.ts';
+import type { RelatedWordOptions } from '../../knowledge/text/related-words.ts';
 import { createPgvectorStore } from '../../knowledge/vector/pgvector-store.ts';
 import { createQdrantStore } from '../../knowledge/vector/qdrant-store.ts';
 import type { VectorStore } from '../../knowledge/vector/vector-store.ts';
@@ -58,6 +59,8 @@ export function createKnowledge(options: {
   db: Db;
   dataDir: string;
   log: Logger;
+  /** Query expansion (lexicon, gazetteer, stems): all on unless a benchmark measures without. */
+  expansion?: RelatedWordOptions | undefined;
 }): Knowledge {
   const { config, db, log } = options;
   const embedder: Embedder =
@@ -111,6 +114,7 @@ export function createKnowledge(options: {
     lexicalIndexes,
     threshold: config.relevanceThreshold,
     log,
+    ...(options.expansion ? { expansion: options.expansion } : {}),
   });
   const websites = createWebsiteService(deps);
   const scheduler = createKnowledgeScheduler({ deps, websites });

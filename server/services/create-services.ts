@@ -13,7 +13,7 @@ import {
   createLocalConversationEvents,
 } from '../../bot/conversation/conversation-events.ts';
 import { createPgConversationEvents } from '../../bot/conversation/pg-conversation-events.ts';
-import { type Bot, createBot } from '../../bot/create-bot.ts';
+import { type Bot, createBot, type Understanding } from '../../bot/create-bot.ts';
 import { type Logger, silentLogger } from '../../bot/logger.ts';
 import { createSmtpMailer } from '../../bot/notifications/mailer.ts';
 import type { Responder } from '../../bot/responder.ts';
@@ -72,6 +72,8 @@ export interface ServiceOverrides {
   localEvents?: boolean | undefined;
   /** Replaces the bot's responder (the offline bot, or the LLM agent when one is configured). */
   responder?: Responder | undefined;
+  /** Parts of how the offline bot reads questions, switched off to measure them (benchmarks). */
+  understanding?: Understanding | undefined;
   /** The Meta channels' clock and workers' pace. */
   meta?: Partial<Pick<MetaChannelsDeps, 'now' | 'processor' | 'sender' | 'recoveryIntervalMs'>> | undefined;
 }
@@ -132,6 +134,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       llm: base.llm,
       responder: overrides.responder,
       clock: overrides.clock,
+      offline: overrides.understanding?.offline,
     });
     closer.defer(async () => {
       // Answers being thought out are still stored and queued; the outbox sends them at the next
@@ -195,7 +198,7 @@ export function appDepsOf(
 
 async function openBase(
   config: Config,
-  overrides: Pick<ServiceOverrides, 'database' | 'log' | 'clock'>,
+  overrides: Pick<ServiceOverrides, 'database' | 'log' | 'clock' | 'understanding'>,
   closer: Closer,
   pool: 'server' | 'small',
 ): Promise<CommandServices> {
@@ -213,6 +216,7 @@ async function openBase(
     db: database.db,
     dataDir: config.dataDir,
     log,
+    expansion: overrides.understanding?.expansion,
   });
   closer.defer(() => knowledge.close());
   await knowledge.start();

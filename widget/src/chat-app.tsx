@@ -2,6 +2,7 @@ import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { WireMessage } from '../../server/protocol/frames.ts';
 import type { PublicWidgetConfig } from '../../server/protocol/widget-config.ts';
 import type { ChatState, Connection, Outgoing } from './connection.ts';
+import { greetingOf } from './greeting.ts';
 import { teamAvailability } from './hours.ts';
 import { link, Markdown } from './markdown.tsx';
 import type { Strings } from './strings.ts';
@@ -103,7 +104,7 @@ export function ChatApp({ connection, state, config, t, open, close }: ChatAppPr
         }}
       >
         <ol class="ms">
-          <li class="m">{config.greeting || t.greeting}</li>
+          <li class="m">{greetingOf(config, t)}</li>
           {state.messages.map((message) => (
             <Message key={message.id} message={message} t={t} last={message === lastUser} />
           ))}

@@ -1,6 +1,7 @@
 import type { Lang } from './contract.ts';
 
 const fr = {
+  lang: 'fr' as Lang,
   close: 'Fermer le chat',
   input: 'Votre message',
   send: 'Envoyer',
@@ -30,6 +31,7 @@ const fr = {
 export type Strings = typeof fr;
 
 const en: Strings = {
+  lang: 'en',
   close: 'Close chat',
   input: 'Your message',
   send: 'Send',

@@ -4,6 +4,7 @@ import Type from 'typebox';
 import type { IntentDetector } from '../../../bot/intents/intent-detector.ts';
 import {
   deleteIntent,
+  intentLimitProblem,
   isBuiltinIntent,
   listTenantIntents,
   saveIntent,
@@ -93,7 +94,11 @@ export const intentRoutes: FastifyPluginAsync<{ db: Db; intents: IntentDetector 
           throw new Errors.BadRequest('A new intent needs at least two examples');
         }
         await saveIntent(tx, tenantId, name, request.body);
-        return (await listTenantIntents(tx)).find((i) => i.name === name);
+        // Checked on the intents as saved, in the same transaction: over the limit, nothing is kept.
+        const after = await listTenantIntents(tx);
+        const problem = intentLimitProblem(after);
+        if (problem) throw new Errors.IntentLimit(problem);
+        return after.find((i) => i.name === name);
       });
       if (!saved) throw new Errors.NotFound('Intent');
       return saved;
