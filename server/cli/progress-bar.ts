@@ -1,7 +1,8 @@
 import cliProgress from 'cli-progress';
+import type { ProgressSnapshot } from '../admin-commands/admin-commands.ts';
 
 export interface ProgressView {
-  update(snapshot: object): void;
+  update(snapshot: ProgressSnapshot): void;
   stop(): void;
 }
 
@@ -25,20 +26,16 @@ export function createProgressView(stream: NodeJS.WriteStream = process.stderr):
   );
   let started = false;
   return {
-    update(progress) {
-      const snapshot = progress as Record<string, unknown>;
-      const n = (key: string) => (typeof snapshot[key] === 'number' ? (snapshot[key] as number) : 0);
-      const crawling = n('pagesFound') > 0;
-      const total = Math.max(crawling ? n('pagesFound') : n('chunksTotal'), 1);
-      const value = Math.min(
-        crawling ? n('pagesCrawled') + n('pagesFailed') + n('pagesUnchanged') : n('chunksIndexed'),
-        total,
-      );
+    update(snapshot) {
+      const { pagesFound, pagesCrawled, pagesFailed, pagesUnchanged, chunksTotal, chunksIndexed } = snapshot;
+      const crawling = pagesFound > 0;
+      const total = Math.max(crawling ? pagesFound : chunksTotal, 1);
+      const value = Math.min(crawling ? pagesCrawled + pagesFailed + pagesUnchanged : chunksIndexed, total);
       const payload = {
-        phase: String(snapshot['phase'] ?? 'working').padEnd(10),
+        phase: (snapshot.phase ?? 'working').padEnd(10),
         unit: crawling ? 'pages' : 'chunks',
-        pages: `${n('pagesCrawled')} crawled, ${n('pagesUnchanged')} unchanged, ${n('pagesFailed')} failed`,
-        chunks: `${n('chunksIndexed')} indexed`,
+        pages: `${pagesCrawled} crawled, ${pagesUnchanged} unchanged, ${pagesFailed} failed`,
+        chunks: `${chunksIndexed} indexed`,
       };
       if (!started) {
         bar.start(total, value, payload);

@@ -1,7 +1,10 @@
 import { connect } from 'node:net';
-import type { AdminCommand } from '../cli/admin-commands.ts';
+import { Compile } from 'typebox/compile';
+import type { AdminCommand, ProgressSink } from '../admin-commands/admin-commands.ts';
+import { ControlAnswer, type ControlRequest, ProgressLine } from './control-protocol.ts';
 
-export type ControlAnswer = { ok: true; result: Record<string, unknown> } | { ok: false; error: string };
+const checkAnswer = Compile(ControlAnswer);
+const checkProgress = Compile(ProgressLine);
 
 /**
  * Sends one command to the running server's control socket and returns its answer. With
@@ -11,7 +14,7 @@ export type ControlAnswer = { ok: true; result: Record<string, unknown> } | { ok
 export function sendControlCommand(
   path: string,
   command: AdminCommand,
-  options: { timeoutMs?: number; onProgress?: (snapshot: Record<string, unknown>) => void } = {},
+  options: { timeoutMs?: number; onProgress?: ProgressSink } = {},
 ): Promise<ControlAnswer> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   return new Promise((resolve, reject) => {
@@ -28,9 +31,8 @@ export function sendControlCommand(
     };
     arm();
     socket.setEncoding('utf8');
-    socket.on('connect', () =>
-      socket.write(`${JSON.stringify(options.onProgress ? { ...command, progress: true } : command)}\n`),
-    );
+    const request: ControlRequest = { command, progress: options.onProgress !== undefined };
+    socket.on('connect', () => socket.write(`${JSON.stringify(request)}\n`));
     socket.on('data', (chunk: string) => {
       buffer += chunk;
       arm();
@@ -43,10 +45,8 @@ export function sendControlCommand(
         } catch {
           continue;
         }
-        if (typeof message !== 'object' || message === null) continue;
-        if ('progress' in message)
-          options.onProgress?.((message as { progress: Record<string, unknown> }).progress);
-        else answer = message as ControlAnswer;
+        if (checkProgress.Check(message)) options.onProgress?.(message.progress);
+        else if (checkAnswer.Check(message)) answer = message;
       }
     });
     socket.on('error', (error) => {

@@ -2,21 +2,22 @@ import { chmod, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { Compile } from 'typebox/compile';
 import type { Logger } from '../../bot/logger.ts';
-import { AdminCommand, type CommandContext, runAdminCommand } from '../cli/admin-commands.ts';
+import type { CommandContext, ProgressSnapshot } from '../admin-commands/admin-commands.ts';
+import { runAdminCommand } from '../admin-commands/run-admin-command.ts';
+import { type ControlAnswer, ControlRequest } from './control-protocol.ts';
 import { controlSocketPath } from './control-socket-path.ts';
 
 export interface ControlServer {
   close(): Promise<void>;
 }
 
-const checkCommand = Compile(AdminCommand);
+const checkRequest = Compile(ControlRequest);
 const MAX_REQUEST_BYTES = 16 * 1024;
 
 /**
  * A Unix socket in the data directory through which the CLI runs admin commands while the server
- * holds the embedded database. Only this user can open it (mode 0600). One JSON line in; out, for
- * a request with `"progress": true`, any number of `{"progress": {...}}` lines while a long
- * command runs, then one answer line `{"ok": ...}`.
+ * holds the embedded database. Only this user can open it (mode 0600). The messages are in
+ * control-protocol.ts.
  */
 export async function startControlServer(options: {
   dataDir: string;
@@ -45,7 +46,7 @@ export async function startControlServer(options: {
       if (newline === -1) return;
       const line = buffer.slice(0, newline);
       buffer = '';
-      const progress = (snapshot: unknown) => {
+      const progress = (snapshot: ProgressSnapshot) => {
         if (!connection.destroyed) connection.write(`${JSON.stringify({ progress: snapshot })}\n`);
       };
       void answer(line, progress).then((response) => connection.end(`${JSON.stringify(response)}\n`));
@@ -54,26 +55,20 @@ export async function startControlServer(options: {
 
   async function answer(
     line: string,
-    progress: (snapshot: unknown) => void,
-  ): Promise<{ ok: true; result: unknown } | { ok: false; error: string }> {
+    progress: (snapshot: ProgressSnapshot) => void,
+  ): Promise<ControlAnswer> {
     let request: unknown;
     try {
       request = JSON.parse(line);
     } catch {
       return { ok: false, error: 'not JSON' };
     }
-    const wantsProgress =
-      typeof request === 'object' &&
-      request !== null &&
-      (request as { progress?: unknown }).progress === true;
-    const command =
-      typeof request === 'object' && request !== null ? { ...(request as Record<string, unknown>) } : request;
-    if (typeof command === 'object' && command !== null) delete (command as { progress?: unknown }).progress;
-    if (!checkCommand.Check(command)) return { ok: false, error: 'unknown or malformed command' };
+    if (!checkRequest.Check(request)) return { ok: false, error: 'unknown or malformed command' };
+    const { command } = request;
     try {
       return {
         ok: true,
-        result: await runAdminCommand(options.context, command, wantsProgress ? progress : undefined),
+        result: await runAdminCommand(options.context, command, request.progress ? progress : undefined),
       };
     } catch (error) {
       options.log.info({ err: error, command: command.name }, 'control command failed');

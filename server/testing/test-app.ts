@@ -116,7 +116,7 @@ export async function startTestApp(database: Database, options: TestAppOptions =
 }
 
 /** A server's configuration for tests: loopback, port 0, no LLM unless asked, webhooks on. */
-function testConfig(dataDir: string, options: TestAppOptions): Config {
+export function testConfig(dataDir: string, options: TestAppOptions): Config {
   return {
     host: '127.0.0.1',
     port: 0,
