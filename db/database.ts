@@ -23,6 +23,12 @@ interface DatabaseBase {
   readonly db: Db;
   /** Where PGlite keeps its files; undefined for a real server or an in-memory PGlite. */
   readonly dataDir: string | undefined;
+  /**
+   * Runs maintenance that needs the tables' owner (ANALYZE, VACUUM) on a connection that has its
+   * rights: for a server opened by openAppDatabase, a short-lived connection as the owner. Never
+   * for serving requests.
+   */
+  maintain<T>(work: (db: Db) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -36,7 +42,7 @@ export type DatabaseOptions =
    * dataDir undefined keeps the whole database in memory (tests); `snapshot` (an in-memory
    * database only) starts it from a `dumpDataDir` archive instead of an empty cluster.
    */
-  | { driver: 'pglite'; dataDir?: string; snapshot?: Blob };
+  | { driver: 'pglite'; dataDir?: string | undefined; snapshot?: Blob | undefined };
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.driver === 'postgres') return openPostgres(options.url, options.maxConnections ?? 10);
@@ -56,20 +62,23 @@ export async function queryRows<T extends Record<string, unknown>>(
 
 async function openPostgres(url: string, max: number): Promise<Database> {
   const { url: target, socketDir } = unixSocket(url);
-  const client = pipelining(
-    postgres(target, {
-      ...(socketDir ? { host: socketDir } : {}),
-      max,
-      onnotice: () => {},
-      connection: { application_name: 'causette' },
-    }),
-  );
+  const client = postgres(target, {
+    ...(socketDir ? { host: socketDir } : {}),
+    max,
+    // No named prepared statements: a statement run through the app's connection could list them
+    // (pg_prepared_statements) and put its own in their place, to be run by the next transaction
+    // on that connection, whatever its tenant. Unnamed ones are parsed anew each time.
+    prepare: false,
+    onnotice: () => {},
+    connection: { application_name: 'causette' },
+  });
   const db = drizzlePostgres(client, { schema, casing: 'snake_case' });
   return {
     db: db as unknown as Db,
     driver: 'postgres',
     client,
     dataDir: undefined,
+    maintain: (work) => work(db as unknown as Db),
     close: () => client.end({ timeout: 5 }),
   };
 }
@@ -89,97 +98,6 @@ export function unixSocket(url: string): { url: string; socketDir?: string } {
   if (!host?.startsWith('/')) return { url };
   parsed.searchParams.delete('host');
   return { url: parsed.toString(), socketDir: host };
-}
-
-/**
- * Makes postgres.js prepare drizzle's statements. Drizzle sends every query through `unsafe`,
- * which postgres.js does not prepare; and a query with parameters that is not prepared costs two
- * round trips (its parameter types are asked first) and stops the pipeline until they are back.
- * Prepared, it is one round trip, and a transaction's independent queries travel together.
- * Drizzle's SQL is parameterised, so the statements of one connection are a bounded set.
- */
-function preparing<T extends postgres.Sql | postgres.TransactionSql | postgres.ReservedSql>(sql: T): T {
-  const unsafe = sql.unsafe;
-  const prepared: typeof unsafe = (query, args, options) =>
-    Array.isArray(args) && args.length > 0
-      ? unsafe(query, args, { ...options, prepare: true })
-      : unsafe(query, args, options);
-  sql.unsafe = prepared;
-  return sql;
-}
-
-/** The pool's transactions, begun without waiting for BEGIN's answer (see pipelinedBegin). */
-function pipelining(pool: postgres.Sql): postgres.Sql {
-  const begin = pipelinedBegin(pool);
-  Reflect.set(pool, 'begin', (...args: unknown[]) => {
-    const work = args.pop();
-    if (typeof work !== 'function') throw new TypeError('begin needs a function');
-    return begin(typeof args[0] === 'string' ? args[0] : '', work as (sql: postgres.Sql) => unknown);
-  });
-  return preparing(pool);
-}
-
-/**
- * A transaction on a connection of its own, whose BEGIN travels with its first statements:
- * postgres.js's own begin waits for BEGIN's answer before running the first of them, a round trip
- * per transaction that a busy server pays in every turn. Like postgres.js's, it rolls back when
- * the work throws, and also when a statement failed that the work did not wait for (that error
- * is thrown); nested transactions are savepoints.
- */
-function pipelinedBegin(pool: postgres.Sql) {
-  return async <T>(mode: string, work: (sql: postgres.Sql) => T | Promise<T>): Promise<T> => {
-    const connection = await pool.reserve();
-    const noted: { failure?: { error: unknown } | undefined } = {};
-    const unsafe = connection.unsafe;
-    // Every statement's failure is noted, whether or not the work waits for it; a query starts
-    // only after this tick, so a caller may still ask for `.values()` as drizzle does.
-    connection.unsafe = ((...args: Parameters<typeof unsafe>) => {
-      const query = unsafe(...args);
-      query.catch((error: unknown) => {
-        noted.failure ??= { error };
-      });
-      return query;
-    }) as typeof unsafe;
-    let savepoints = 0;
-    Reflect.set(connection, 'savepoint', async (...args: unknown[]) => {
-      const inner = args.pop();
-      if (typeof inner !== 'function') throw new TypeError('savepoint needs a function');
-      const name = `s${savepoints++}`;
-      const before = noted.failure;
-      // Neither SAVEPOINT nor RELEASE is waited for, as BEGIN is not: the statements run in the
-      // order they were sent, and a failure of either is noted and fails the commit.
-      const opened = connection.unsafe(`savepoint ${name}`).execute();
-      try {
-        const result = await inner(connection);
-        await opened;
-        void connection.unsafe(`release savepoint ${name}`).execute();
-        return result;
-      } catch (error) {
-        await opened.catch(() => {});
-        await connection.unsafe(`rollback to savepoint ${name}`);
-        // Rolled back to the savepoint: what failed inside it no longer dooms the transaction.
-        noted.failure = before;
-        throw error;
-      }
-    });
-    preparing(connection);
-    const began = connection.unsafe(`begin ${mode.replace(/[^a-z ]/gi, '')}`).execute();
-    try {
-      const result = await work(connection as unknown as postgres.Sql);
-      await began;
-      if (noted.failure) throw noted.failure.error;
-      const committed = await connection.unsafe('commit');
-      // A transaction that an error aborted answers COMMIT with ROLLBACK, and no error.
-      if (committed.command === 'ROLLBACK') throw new Error('the transaction was rolled back');
-      return result;
-    } catch (error) {
-      await began.catch(() => {});
-      await connection.unsafe('rollback').catch(() => {});
-      throw error;
-    } finally {
-      connection.release();
-    }
-  };
 }
 
 async function openPglite(dataDir: string | undefined, snapshot?: Blob): Promise<Database> {
@@ -203,6 +121,7 @@ async function openPglite(dataDir: string | undefined, snapshot?: Blob): Promise
       driver: 'pglite',
       client,
       dataDir,
+      maintain: (work) => work(db as unknown as Db),
       close: async () => {
         try {
           await client.close();
