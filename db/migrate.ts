@@ -4,6 +4,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import type { Database } from './database.ts';
+import { type AppRoleProvision, provisionAppRole } from './provision-app-role.ts';
 
 export const migrationsFolder = fileURLToPath(new URL('../migrations/drizzle', import.meta.url));
 
@@ -11,13 +12,15 @@ export const migrationsFolder = fileURLToPath(new URL('../migrations/drizzle', i
 const MIGRATION_LOCK = 7_310_425_117;
 
 /**
- * Applies every committed migration that has not run yet. With a shared server several processes
- * may start at once, so they take turns under an advisory lock, held by one reserved connection
- * while the migrations run on the pool.
+ * Applies every committed migration that has not run yet, then, given `provision`, makes the app
+ * role and the tenant scope key what this server needs. Run on a connection as the tables' owner.
+ * With a shared server several processes may start at once, so they take turns under an advisory
+ * lock, held by one reserved connection while the migrations run on the pool.
  */
-export async function runMigrations(database: Database): Promise<void> {
+export async function runMigrations(database: Database, provision?: AppRoleProvision): Promise<void> {
   if (database.driver === 'pglite') {
     await migratePglite(drizzlePglite(database.client), { migrationsFolder });
+    if (provision) await provisionAppRole(database.db, provision);
     return;
   }
   const connection = await database.client.reserve();
@@ -25,6 +28,7 @@ export async function runMigrations(database: Database): Promise<void> {
     await connection`select pg_advisory_lock(${MIGRATION_LOCK})`;
     try {
       await migratePostgres(drizzlePostgres(database.client), { migrationsFolder });
+      if (provision) await provisionAppRole(database.db, provision);
     } finally {
       await connection`select pg_advisory_unlock(${MIGRATION_LOCK})`;
     }

@@ -44,7 +44,7 @@ describe('refreshPlannerStatistics', () => {
     // The statistics collector may lag a moment behind the commit.
     let analysed: string[] = [];
     for (let attempt = 0; attempt < 20 && !analysed.includes('knowledge_chunks'); attempt++) {
-      analysed = await refreshPlannerStatistics(db, { tables: KNOWLEDGE_TABLES });
+      analysed = await refreshPlannerStatistics(testDb.database, { tables: KNOWLEDGE_TABLES });
       if (!analysed.includes('knowledge_chunks')) await new Promise((r) => setTimeout(r, 250));
     }
     expect(analysed).toContain('knowledge_chunks');
@@ -62,13 +62,14 @@ describe('refreshPlannerStatistics', () => {
         })),
       ),
     );
-    expect(await refreshPlannerStatistics(db, { tables: KNOWLEDGE_TABLES })).not.toContain(
+    expect(await refreshPlannerStatistics(testDb.database, { tables: KNOWLEDGE_TABLES })).not.toContain(
       'knowledge_chunks',
     );
     expect(await analysedRows()).toBe(400);
 
     // As the server keeps them: once the table has doubled, and never for updates alone.
-    const keep = () => refreshPlannerStatistics(db, { tables: ['knowledge_chunks'], analyzeOnGrowth: 2 });
+    const keep = () =>
+      refreshPlannerStatistics(testDb.database, { tables: ['knowledge_chunks'], analyzeOnGrowth: 2 });
     const more = (count: number) =>
       withTenant(db, SHOP, (tx) =>
         tx.insert(knowledgeChunks).values(
@@ -128,9 +129,9 @@ describe('refreshPlannerStatistics', () => {
       await new Promise((r) => setTimeout(r, 250));
     }
     expect(await dead()).toBeGreaterThanOrEqual(1000);
-    await refreshPlannerStatistics(db, { tables: ['knowledge_chunks'] });
+    await refreshPlannerStatistics(testDb.database, { tables: ['knowledge_chunks'] });
     expect(await dead()).toBeGreaterThanOrEqual(1000);
-    await refreshPlannerStatistics(db, { tables: ['knowledge_chunks'], vacuum: true });
+    await refreshPlannerStatistics(testDb.database, { tables: ['knowledge_chunks'], vacuum: true });
     for (let attempt = 0; attempt < 20 && (await dead()) > 0; attempt++) {
       await new Promise((r) => setTimeout(r, 250));
     }

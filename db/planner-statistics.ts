@@ -1,5 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { type Db, queryRows } from './database.ts';
+import { type Database, queryRows } from './database.ts';
+
+/** What maintenance needs: the app's connection to read statistics, the owner's to act on them. */
+export type Maintained = Pick<Database, 'db' | 'maintain'>;
 
 /** The tables whose statistics retrieval's plans depend on. */
 export const KNOWLEDGE_TABLES = ['knowledge_chunks', 'knowledge_terms'] as const;
@@ -28,9 +31,13 @@ export interface MaintenanceOptions {
  * reclaims dead rows once they are a fifth of it. Embedded Postgres runs no autovacuum at all, and
  * a real one gets to a table only after a while: until then a table that grew from nothing is
  * planned as if it were empty, and a lookup by key turns into a walk of the whole tenant's rows.
- * Returns the tables it analysed.
+ * The statistics are read through the app's connection; only when a table needs work is a
+ * connection with the owner's rights opened (`maintain`). Returns the tables it analysed.
  */
-export async function refreshPlannerStatistics(db: Db, options: MaintenanceOptions = {}): Promise<string[]> {
+export async function refreshPlannerStatistics(
+  database: Maintained,
+  options: MaintenanceOptions = {},
+): Promise<string[]> {
   const filter = options.tables
     ? sql`and s.relname in (${sql.join(
         options.tables.map((table) => sql`${table}`),
@@ -44,7 +51,7 @@ export async function refreshPlannerStatistics(db: Db, options: MaintenanceOptio
     live: number | string;
     counted: number | string;
   }>(
-    db,
+    database.db,
     sql`select s.relname as table, s.n_mod_since_analyze as changed, s.n_dead_tup as dead,
                s.n_live_tup as live, greatest(c.reltuples, 0) as counted
         from pg_stat_user_tables s join pg_class c on c.oid = s.relid
@@ -61,9 +68,12 @@ export async function refreshPlannerStatistics(db: Db, options: MaintenanceOptio
   const bloated = options.vacuum
     ? rows.filter((row) => Number(row.dead) > 50 + VACUUM_SHARE * (Number(row.live) + Number(row.dead)))
     : [];
-  for (const row of bloated) await db.execute(sql.raw(`vacuum ${quoted(row.table)}`));
   const toAnalyze = stale.map((row) => row.table);
-  if (toAnalyze.length > 0) await db.execute(sql.raw(`analyze ${toAnalyze.map(quoted).join(', ')}`));
+  if (bloated.length === 0 && toAnalyze.length === 0) return [];
+  await database.maintain(async (owner) => {
+    for (const row of bloated) await owner.execute(sql.raw(`vacuum ${quoted(row.table)}`));
+    if (toAnalyze.length > 0) await owner.execute(sql.raw(`analyze ${toAnalyze.map(quoted).join(', ')}`));
+  });
   return toAnalyze;
 }
 
@@ -73,7 +83,7 @@ export interface StatisticsKeeper {
 
 /** Runs refreshPlannerStatistics every `everyMs` in the background, logging its failures. */
 export function startStatisticsKeeper(
-  db: Db,
+  database: Maintained,
   options: MaintenanceOptions & {
     everyMs?: number;
     onError?: (error: unknown) => void;
@@ -81,7 +91,7 @@ export function startStatisticsKeeper(
 ): StatisticsKeeper {
   let running: Promise<void> | undefined;
   const timer = setInterval(() => {
-    running ??= refreshPlannerStatistics(db, options)
+    running ??= refreshPlannerStatistics(database, options)
       .then(
         () => undefined,
         (error: unknown) => options.onError?.(error),

@@ -17,6 +17,8 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       port: 3000,
       databaseUrl: undefined,
+      databaseAppUrl: undefined,
+      appRole: 'causette_app',
       dataDir: '/srv/app/.causette',
       secret: undefined,
       logLevel: 'info',
@@ -163,6 +165,12 @@ describe('loadConfig', () => {
     [{ CAUSETTE_TRUST_PROXY: '10.0.0.0/33' }, /CAUSETTE_TRUST_PROXY must list the proxies/],
     [{ CAUSETTE_TRUST_PROXY: 'proxy.internal' }, /CAUSETTE_TRUST_PROXY must list the proxies/],
     [{ CAUSETTE_WS_HANDSHAKES_PER_MINUTE: '0' }, /CAUSETTE_WS_HANDSHAKES_PER_MINUTE must be a whole number/],
+    [{ CAUSETTE_APP_ROLE: 'App"; drop' }, /CAUSETTE_APP_ROLE must be a role name of lower-case letters/],
+    [{ DATABASE_APP_URL: 'postgres://app@db/x' }, /DATABASE_APP_URL needs DATABASE_URL/],
+    [
+      { DATABASE_URL: 'postgres://db/x', DATABASE_APP_URL: 'db/x', CAUSETTE_SECRET: 'x'.repeat(32) },
+      /DATABASE_APP_URL must be a URL like postgres:\/\//,
+    ],
   ])('explains a bad value: %j', (env, message) => {
     expect(problemsOf(env).join('\n')).toMatch(message);
   });

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import type { LlmOptions } from '../bot/agent/llm-options.ts';
+import { APP_GROUP_ROLE, ROLE_NAME } from '../db/provision-app-role.ts';
 import {
   DEFAULT_CRAWL_OPTIONS,
   DEFAULT_FETCH_LIMITS,
@@ -13,8 +14,12 @@ import { DEFAULT_CHAT_LIMITS, DEFAULT_MAX_FRAME_BYTES } from './chat/chat-limits
 export interface Config {
   host: string;
   port: number;
-  /** Set: a real Postgres server. Unset: embedded PGlite under dataDir. */
+  /** Set: a real Postgres server, as the tables' owner (migrations). Unset: embedded PGlite under dataDir. */
   databaseUrl: string | undefined;
+  /** The app role made by hand (managed Postgres); unset: derived from databaseUrl and the secret. */
+  databaseAppUrl: string | undefined;
+  /** The role the server serves as, which owns nothing and cannot bypass row level security. */
+  appRole: string;
   dataDir: string;
   /** Signs visitor tokens and derives encryption keys; undefined means "generate and keep one in dataDir". */
   secret: string | undefined;
@@ -177,6 +182,26 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     }
   }
 
+  const databaseAppUrl = read('DATABASE_APP_URL');
+  if (databaseAppUrl !== undefined) {
+    if (databaseUrl === undefined) {
+      problems.push(
+        'DATABASE_APP_URL needs DATABASE_URL: migrations run as the owner that DATABASE_URL names',
+      );
+    }
+    if (!/^postgres(ql)?:\/\/[^\s]+$/.test(databaseAppUrl)) {
+      problems.push(
+        'DATABASE_APP_URL must be a URL like postgres://causette_app:password@host:5432/database',
+      );
+    }
+  }
+  const appRole = read('CAUSETTE_APP_ROLE') ?? APP_GROUP_ROLE;
+  if (!ROLE_NAME.test(appRole)) {
+    problems.push(
+      `CAUSETTE_APP_ROLE must be a role name of lower-case letters, digits and underscores (got "${appRole}")`,
+    );
+  }
+
   const secret = read('CAUSETTE_SECRET');
   if (secret !== undefined && secret.length < 32) {
     problems.push('CAUSETTE_SECRET must be at least 32 characters (e.g. `openssl rand -hex 32`)');
@@ -246,6 +271,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Config 
     host,
     port,
     databaseUrl,
+    databaseAppUrl,
+    appRole,
     dataDir: resolve(cwd, read('CAUSETTE_DATA_DIR') ?? '.causette'),
     secret,
     logLevel: logLevel as Config['logLevel'],

@@ -10,6 +10,7 @@ import { openDatabase } from '../db/database.ts';
 import { withTenant } from '../db/tenant-scope.ts';
 import { loadConfig } from './config.ts';
 import { startServer } from './main.ts';
+import { reopenDataDir } from './testing/reopen-data-dir.ts';
 import { TestVisitor } from './testing/test-visitor.ts';
 
 const dirs: string[] = [];
@@ -57,7 +58,7 @@ it('finishes the answer in progress when it shuts down, and keeps it for the nex
   finish();
   await closing;
 
-  const reopened = await openDatabase({ driver: 'pglite', dataDir });
+  const reopened = await reopenDataDir(dataDir);
   const messages = await withTenant(reopened.db, tenantId, (tx) =>
     messagesAfter(tx, welcome.conversationId, 0, 10),
   );

@@ -66,7 +66,7 @@ async function main(): Promise<number> {
     vectors: createPgvectorStore(),
     log: silentKnowledgeLogger,
     dataDir,
-    runner: createJobRunner({ db, log: silentKnowledgeLogger }),
+    runner: createJobRunner({ db, maintain: testDb.database.maintain, log: silentKnowledgeLogger }),
     maxUploadBytes: 50 * 1024 * 1024,
     crawl: {
       ...DEFAULT_CRAWL_SETTINGS,

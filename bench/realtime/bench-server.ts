@@ -18,11 +18,12 @@ import { type RunningServer, startServer } from '../../server/main.ts';
  */
 const dataDir = await mkdtemp(join(tmpdir(), 'causette-bench-'));
 let server: RunningServer | undefined;
+let benchTenant: string | undefined;
 const stored: FastifyPluginAsync = async (app) => {
   app.get('/bench/stored', async () => {
-    const [row] = await queryRows<{ n: number }>(
-      server!.database.db,
-      sql`select count(*)::int as n from conversation_messages`,
+    // The demo tenant is the only one: its messages are all the messages.
+    const [row] = await withTenant(server!.database.db, benchTenant!, (tx) =>
+      queryRows<{ n: number }>(tx, sql`select count(*)::int as n from conversation_messages`),
     );
     // Transactions committed so far (a real Postgres only): the cost of a message, in round trips' terms.
     const [stats] =
@@ -44,6 +45,7 @@ server = await startServer(
       // waiting for an answer would stall there: the bench's visitors are always answered by the
       // bot. Intent, sentiment and lead tracking still run on every message.
       const tenantId = await findTenantIdBySlug(database.db, DEMO_SLUG);
+      benchTenant = tenantId;
       if (tenantId)
         await withTenant(database.db, tenantId, (tx) =>
           updateBotSettings(tx, tenantId, {

@@ -172,6 +172,8 @@ for (const backend of BACKENDS) {
     target.pathname = `/${database}`;
     if (PG_SOCKET) target.searchParams.set('host', PG_SOCKET);
     env['DATABASE_URL'] = target.toString();
+    // A role of the run's own: roles belong to the whole cluster.
+    env['CAUSETTE_APP_ROLE'] = `${database}_app`;
     env['CAUSETTE_SECRET'] = randomBytes(32).toString('hex');
   }
   const { child, url } = await start('bench-server.ts', env);
@@ -191,6 +193,7 @@ for (const backend of BACKENDS) {
     if (database) {
       const admin = postgres(PG_URL, { max: 1, onnotice: () => {} });
       await admin.unsafe(`drop database if exists ${database} with (force)`);
+      await admin.unsafe(`drop role if exists ${database}_app`);
       await admin.end();
     }
   }

@@ -140,7 +140,12 @@ async function main(): Promise<number> {
     vectors,
     log: silentKnowledgeLogger,
     dataDir,
-    runner: createJobRunner({ db, log: silentKnowledgeLogger, maxConcurrent: 1 }),
+    runner: createJobRunner({
+      db,
+      maintain: testDb.database.maintain,
+      log: silentKnowledgeLogger,
+      maxConcurrent: 1,
+    }),
     maxUploadBytes: 50 * 1024 * 1024,
     crawl: DEFAULT_CRAWL_SETTINGS,
   };

@@ -62,6 +62,8 @@ async function main() {
     const env = {
       ...process.env,
       DATABASE_URL: target.toString(),
+      // A role of the run's own: roles belong to the whole cluster.
+      CAUSETTE_APP_ROLE: `${dbName}_app`,
       CAUSETTE_SECRET: randomBytes(32).toString('hex'),
       META_APP_SECRET: APP_SECRET,
       META_VERIFY_TOKEN: 'bench-verify-token',
@@ -172,6 +174,7 @@ async function main() {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
     agent.destroy();
     await admin.unsafe(`drop database if exists ${dbName} with (force)`);
+    await admin.unsafe(`drop role if exists ${dbName}_app`);
     await admin.end();
   }
 }

@@ -4,26 +4,61 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
-import { type Database, openDatabase, queryRows } from '../database.ts';
+import { type Database, type Db, openDatabase, queryRows } from '../database.ts';
 import { migrationsFolder, runMigrations } from '../migrate.ts';
+import { type DatabaseCredentials, openAppDatabase, serveEmbeddedDatabase } from '../open-app-database.ts';
 
 export interface TestDatabase {
+  /** The database as the server has it: through the app role, row level security applying. */
   readonly database: Database;
+  /** The app role: its own per database on a shared server, so that parallel test files don't collide. */
+  readonly appRole: string;
+  /** The key tenant scopes of this database are signed with. */
+  readonly tenantScopeKey: Buffer;
+  /** Runs `work` as the tables' owner: schema changes, and reading past the policies to check them. */
+  asOwner<T>(work: (db: Db) => Promise<T>): Promise<T>;
   /** Empties every table, keeping the schema, so one database serves a whole test file. */
   reset(): Promise<void>;
   destroy(): Promise<void>;
 }
 
 /**
- * A migrated database for one test file: an in-memory PGlite by default, or a fresh database on
- * the server named by TEST_DATABASE_URL, dropped again by destroy().
+ * A migrated database for one test file, served as the server serves it: an in-memory PGlite by
+ * default, or a fresh database on the server named by TEST_DATABASE_URL (a superuser's), with an
+ * app role of its own; destroy() drops both.
  */
 export async function createTestDatabase(url = process.env['TEST_DATABASE_URL']): Promise<TestDatabase> {
+  const credentials: DatabaseCredentials = {
+    appPassword: randomBytes(24).toString('base64url'),
+    tenantScopeKey: randomBytes(32),
+  };
   if (!url) {
+    const appRole = 'causette_app';
     const database = await openMigratedPglite();
-    return { database, reset: () => truncateAll(database), destroy: () => database.close() };
+    try {
+      await serveEmbeddedDatabase(database, { appRole, credentials });
+    } catch (error) {
+      await database.close();
+      throw error;
+    }
+    const asOwner = <T>(work: (db: Db) => Promise<T>) =>
+      database.db.transaction(async (tx) => {
+        // The session is the superuser's, switched to the app role: back for this transaction.
+        await tx.execute(sql`set local role none`);
+        return work(tx);
+      });
+    return {
+      database,
+      appRole,
+      tenantScopeKey: credentials.tenantScopeKey,
+      asOwner,
+      reset: () => asOwner(truncateAll),
+      destroy: () => database.close(),
+    };
   }
-  const name = `causette_test_${randomBytes(6).toString('hex')}`;
+  const suffix = randomBytes(6).toString('hex');
+  const name = `causette_test_${suffix}`;
+  const appRole = `causette_test_app_${suffix}`;
   const admin = postgres(url, { max: 1, onnotice: () => {} });
   try {
     await admin.unsafe(`create database ${name}`);
@@ -32,30 +67,52 @@ export async function createTestDatabase(url = process.env['TEST_DATABASE_URL'])
   }
   const target = new URL(url);
   target.pathname = `/${name}`;
-  const database = await openDatabase({ driver: 'postgres', url: target.toString(), maxConnections: 5 });
-  await runMigrations(database);
+  const dropAll = async () => {
+    const cleanup = postgres(url, { max: 1, onnotice: () => {} });
+    try {
+      await cleanup.unsafe(`drop database if exists ${name} with (force)`);
+      await cleanup.unsafe(`drop role if exists ${appRole}`);
+    } finally {
+      await cleanup.end();
+    }
+  };
+  let owner: Database | undefined;
+  let database: Database;
+  try {
+    database = await openAppDatabase({
+      url: target.toString(),
+      appRole,
+      credentials,
+      migrate: true,
+      maxConnections: 5,
+    });
+    owner = await openDatabase({ driver: 'postgres', url: target.toString(), maxConnections: 2 });
+  } catch (error) {
+    await dropAll();
+    throw error;
+  }
+  const ownerDb = owner.db;
   return {
     database,
-    reset: () => truncateAll(database),
+    appRole,
+    tenantScopeKey: credentials.tenantScopeKey,
+    asOwner: (work) => work(ownerDb),
+    reset: () => truncateAll(ownerDb),
     destroy: async () => {
       await database.close();
-      const cleanup = postgres(url, { max: 1, onnotice: () => {} });
-      try {
-        await cleanup.unsafe(`drop database if exists ${name} with (force)`);
-      } finally {
-        await cleanup.end();
-      }
+      await owner?.close();
+      await dropAll();
     },
   };
 }
 
-async function truncateAll(database: Database): Promise<void> {
+async function truncateAll(db: Db): Promise<void> {
   const tables = await queryRows<{ name: string }>(
-    database.db,
+    db,
     sql`select quote_ident(tablename) as name from pg_tables where schemaname = 'public'`,
   );
   if (tables.length === 0) return;
-  await database.db.execute(sql.raw(`truncate ${tables.map((t) => t.name).join(', ')} cascade`));
+  await db.execute(sql.raw(`truncate ${tables.map((t) => t.name).join(', ')} cascade`));
 }
 
 /**

@@ -1,4 +1,8 @@
+import { sql } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
+import { findTenantIdBySlug } from '../../bot/tenants/tenant-store.ts';
+import { queryRows } from '../../db/database.ts';
+import { withTenant } from '../../db/tenant-scope.ts';
 import { DEMO_SLUG } from '../seed-demo.ts';
 import type { DemoServer } from './demo-server.ts';
 
@@ -26,22 +30,17 @@ export function widget(page: Page, lang: 'fr' | 'en' = 'fr') {
   };
 }
 
-/** Rows of the demo tenant's conversation messages, straight from the database. */
+/** Rows of the demo tenant's conversation messages, straight from the database (its scope). */
 export async function storedMessages(
   demo: DemoServer,
 ): Promise<{ seq: number; role: string; content: string }[]> {
-  const { database } = demo.server;
-  const rows =
-    database.driver === 'pglite'
-      ? (
-          await database.client.query<{ seq: number; role: string; content: string }>(
-            `select m.seq, m.role, m.content from conversation_messages m join tenants t on t.id = m.tenant_id
-             where t.slug = $1 order by m.created_at, m.seq`,
-            [DEMO_SLUG],
-          )
-        ).rows
-      : await database.client<{ seq: number; role: string; content: string }[]>`
-          select m.seq, m.role, m.content from conversation_messages m join tenants t on t.id = m.tenant_id
-          where t.slug = ${DEMO_SLUG} order by m.created_at, m.seq`;
-  return rows;
+  const { db } = demo.server.database;
+  const tenantId = await findTenantIdBySlug(db, DEMO_SLUG);
+  if (!tenantId) return [];
+  return withTenant(db, tenantId, (tx) =>
+    queryRows<{ seq: number; role: string; content: string }>(
+      tx,
+      sql`select seq, role, content from conversation_messages order by created_at, seq`,
+    ),
+  );
 }

@@ -1,5 +1,5 @@
 import Bottleneck from 'bottleneck';
-import type { Db } from '../../db/database.ts';
+import type { Database, Db } from '../../db/database.ts';
 import { KNOWLEDGE_TABLES, refreshPlannerStatistics } from '../../db/planner-statistics.ts';
 import { readableError } from '../ingest/extract/extraction-error.ts';
 import type { KnowledgeLogger } from '../knowledge-logger.ts';
@@ -39,6 +39,8 @@ export const HEARTBEAT_MS = 30_000;
  */
 export function createJobRunner(options: {
   db: Db;
+  /** Runs the statistics refresh that ends a burst of jobs with the owner's rights. */
+  maintain: Database['maintain'];
   log: KnowledgeLogger;
   maxConcurrent?: number;
 }): JobRunner {
@@ -85,7 +87,7 @@ export function createJobRunner(options: {
           // statistics up to date before it reports its end, so the searches that follow it are
           // planned for the knowledge as it now is.
           if (running.size <= 1 && !controller.signal.aborted) {
-            await refreshPlannerStatistics(options.db, { tables: KNOWLEDGE_TABLES }).catch((error: unknown) =>
+            await refreshPlannerStatistics(options, { tables: KNOWLEDGE_TABLES }).catch((error: unknown) =>
               options.log.warn({ err: error }, 'refreshing planner statistics failed'),
             );
           }

@@ -54,7 +54,7 @@ export async function createKnowledgeTestbed(
     vectors,
     log: silentKnowledgeLogger,
     dataDir,
-    runner: createJobRunner({ db, log: silentKnowledgeLogger }),
+    runner: createJobRunner({ db, maintain: testDb.database.maintain, log: silentKnowledgeLogger }),
     maxUploadBytes: options.maxUploadBytes ?? 20 * 1024 * 1024,
     // Fixture sites live on loopback and answer at once.
     crawl: {
@@ -86,7 +86,7 @@ export async function createKnowledgeTestbed(
     },
     reset: async () => {
       await deps.runner.close();
-      deps.runner = createJobRunner({ db, log: silentKnowledgeLogger });
+      deps.runner = createJobRunner({ db, maintain: testDb.database.maintain, log: silentKnowledgeLogger });
       await testDb.reset();
     },
     destroy: async () => {

@@ -15,7 +15,7 @@ import {
   varchar,
 } from 'drizzle-orm/pg-core';
 import { createdAt, id, timestamps } from './columns.ts';
-import { appRole, tenantPolicy } from './tenant-policy.ts';
+import { tenantPolicies } from './tenant-policy.ts';
 import { tenants } from './tenants.ts';
 
 /** The day's topics, from clustering the customers' messages. */
@@ -38,7 +38,7 @@ export const topicsDaily = pgTable(
   (t) => [
     unique('topics_daily_tenant_date_topic').on(t.tenantId, t.date, t.topicId),
     index('idx_topics_tenant_date').on(t.tenantId, t.date.desc()),
-    tenantPolicy(),
+    ...tenantPolicies(),
   ],
 ).enableRLS();
 
@@ -67,7 +67,7 @@ export const topicRuns = pgTable(
     method: varchar({ length: 255 }).notNull(),
     computedAt: timestamp({ withTimezone: true }).defaultNow().notNull(),
   },
-  (t) => [unique('topic_runs_tenant_date').on(t.tenantId, t.date), tenantPolicy()],
+  (t) => [unique('topic_runs_tenant_date').on(t.tenantId, t.date), ...tenantPolicies()],
 ).enableRLS();
 
 /** The day's questions the bot could not answer, grouped by similarity, most asked first. */
@@ -92,7 +92,7 @@ export const unansweredQuestionsDaily = pgTable(
   (t) => [
     unique('unanswered_questions_daily_tenant_date_group').on(t.tenantId, t.date, t.groupId),
     index('idx_unanswered_tenant_date').on(t.tenantId, t.date.desc()),
-    tenantPolicy(),
+    ...tenantPolicies(),
   ],
 ).enableRLS();
 
@@ -114,11 +114,11 @@ export const modelVersions = pgTable(
   (t) => [
     index('idx_model_versions_tenant').on(t.tenantId),
     index('idx_model_versions_active').on(t.isActive),
-    tenantPolicy(),
+    ...tenantPolicies(),
     pgPolicy('global_models_readable', {
       as: 'permissive',
       for: 'select',
-      to: appRole,
+      to: 'public',
       using: sql`tenant_id is null`,
     }),
   ],

@@ -15,7 +15,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { createdAt, id, timestamps } from './columns.ts';
 import { conversations, escalations } from './conversations.ts';
-import { tenantPolicy } from './tenant-policy.ts';
+import { tenantPolicies } from './tenant-policy.ts';
 import { tenants } from './tenants.ts';
 
 /**
@@ -39,7 +39,7 @@ export const intents = pgTable(
   (t) => [
     unique('intents_tenant_name').on(t.tenantId, t.name),
     check('intents_name_format', sql`${t.name} ~ '^[a-z][a-z0-9_]{0,63}$'`),
-    tenantPolicy(),
+    ...tenantPolicies(),
   ],
 ).enableRLS();
 
@@ -77,7 +77,7 @@ export const tenantBotSettings = pgTable(
     check('bot_settings_turns', sql`${t.lowConfidenceTurns} between 0 and 20`),
     check('bot_settings_sentiment', sql`${t.negativeSentimentThreshold} between -1 and 0`),
     check('bot_settings_memory', sql`${t.memoryTurns} between 1 and 50`),
-    tenantPolicy(),
+    ...tenantPolicies(),
   ],
 ).enableRLS();
 
@@ -115,7 +115,7 @@ export const notifications = pgTable(
     index('idx_notifications_tenant').on(t.tenantId, t.createdAt.desc()),
     index('idx_notifications_due').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
     index('idx_notifications_escalation').on(t.escalationId),
-    tenantPolicy(),
+    ...tenantPolicies(),
   ],
 ).enableRLS();
 
@@ -135,5 +135,5 @@ export const conversationMemories = pgTable(
     createdAt: createdAt(),
     updatedAt: timestamp({ withTimezone: true }).defaultNow().notNull(),
   },
-  () => [tenantPolicy()],
+  () => [...tenantPolicies()],
 ).enableRLS();

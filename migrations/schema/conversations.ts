@@ -1,6 +1,6 @@
 import { index, integer, jsonb, pgTable, text, timestamp, unique, uuid, varchar } from 'drizzle-orm/pg-core';
 import { createdAt, id, timestamps } from './columns.ts';
-import { tenantPolicy } from './tenant-policy.ts';
+import { tenantPolicies } from './tenant-policy.ts';
 import { tenants } from './tenants.ts';
 
 /** One conversation per (tenant, user, channel). */
@@ -33,7 +33,7 @@ export const conversations = pgTable(
     index('idx_conversations_tenant').on(t.tenantId),
     index('idx_conversations_status').on(t.status),
     index('idx_conversations_last_message').on(t.lastMessageAt.desc()),
-    tenantPolicy(),
+    ...tenantPolicies(),
   ],
 ).enableRLS();
 
@@ -66,7 +66,7 @@ export const conversationMessages = pgTable(
     index('idx_messages_conversation').on(t.conversationId, t.createdAt),
     index('idx_messages_created').on(t.createdAt.desc()),
     index('idx_messages_tenant').on(t.tenantId),
-    tenantPolicy(),
+    ...tenantPolicies(),
   ],
 ).enableRLS();
 
@@ -92,7 +92,7 @@ export const escalations = pgTable(
     index('idx_escalations_tenant').on(t.tenantId),
     index('idx_escalations_conversation').on(t.conversationId),
     index('idx_escalations_status').on(t.status),
-    tenantPolicy(),
+    ...tenantPolicies(),
   ],
 ).enableRLS();
 
@@ -116,6 +116,6 @@ export const meetings = pgTable(
   (t) => [
     index('idx_meetings_tenant').on(t.tenantId),
     index('idx_meetings_conversation').on(t.conversationId),
-    tenantPolicy(),
+    ...tenantPolicies(),
   ],
 ).enableRLS();

@@ -17,7 +17,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { createdAt, id, timestamps, tsvector } from './columns.ts';
 import { EMBEDDING_DIMENSIONS } from './embedding-dimensions.ts';
-import { tenantPolicy } from './tenant-policy.ts';
+import { tenantPolicies } from './tenant-policy.ts';
 import { tenants } from './tenants.ts';
 
 /** Uploaded files (PDF, DOCX, Markdown, HTML, text) kept under the data directory. */
@@ -46,7 +46,7 @@ export const documents = pgTable(
   (t) => [
     index('idx_documents_tenant').on(t.tenantId),
     index('idx_documents_status').on(t.status),
-    tenantPolicy(),
+    ...tenantPolicies(),
   ],
 ).enableRLS();
 
@@ -77,7 +77,7 @@ export const websiteSources = pgTable(
     index('idx_website_sources_next_crawl').on(t.nextCrawlAt),
     index('idx_website_sources_tenant').on(t.tenantId),
     index('idx_website_sources_status').on(t.status),
-    tenantPolicy(),
+    ...tenantPolicies(),
   ],
 ).enableRLS();
 
@@ -110,7 +110,7 @@ export const websitePages = pgTable(
     unique('website_pages_source_url').on(t.websiteSourceId, t.url),
     index('idx_website_pages_source').on(t.websiteSourceId),
     index('idx_website_pages_tenant').on(t.tenantId),
-    tenantPolicy(),
+    ...tenantPolicies(),
   ],
 ).enableRLS();
 
@@ -134,7 +134,7 @@ export const faqEntries = pgTable(
     alternativeQuestions: text().array().default(sql`'{}'::text[]`).notNull(),
     ...timestamps(),
   },
-  (t) => [index('idx_faq_entries_tenant').on(t.tenantId), tenantPolicy()],
+  (t) => [index('idx_faq_entries_tenant').on(t.tenantId), ...tenantPolicies()],
 ).enableRLS();
 
 /**
@@ -183,7 +183,7 @@ export const knowledgeChunks = pgTable(
     index('idx_chunks_qdrant').on(t.indexedInQdrant),
     index('idx_chunks_search').using('gin', t.searchVector),
     index('idx_chunks_embedding').using('hnsw', t.embedding.op('vector_cosine_ops')),
-    tenantPolicy(),
+    ...tenantPolicies(),
   ],
 ).enableRLS();
 
@@ -204,7 +204,7 @@ export const knowledgeTerms = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.term] }),
     index('idx_knowledge_terms_trgm').using('gin', t.term.op('gin_trgm_ops')),
-    tenantPolicy(),
+    ...tenantPolicies(),
   ],
 ).enableRLS();
 
@@ -221,7 +221,7 @@ export const knowledgeRevisions = pgTable(
       .references(() => tenants.id, { onDelete: 'cascade' }),
     revision: bigint({ mode: 'number' }).default(0).notNull(),
   },
-  () => [tenantPolicy()],
+  () => [...tenantPolicies()],
 ).enableRLS();
 
 /** Which chunks each revision added ('i') or removed ('d'); the oldest are pruned by the trigger. */
@@ -235,7 +235,7 @@ export const knowledgeChanges = pgTable(
     chunkId: uuid().notNull(),
     change: char({ length: 1 }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.revision, t.chunkId, t.change] }), tenantPolicy()],
+  (t) => [primaryKey({ columns: [t.tenantId, t.revision, t.chunkId, t.change] }), ...tenantPolicies()],
 ).enableRLS();
 
 /**
@@ -273,6 +273,6 @@ export const knowledgeJobs = pgTable(
   (t) => [
     index('idx_knowledge_jobs_tenant').on(t.tenantId, t.createdAt.desc()),
     index('idx_knowledge_jobs_source').on(t.sourceId),
-    tenantPolicy(),
+    ...tenantPolicies(),
   ],
 ).enableRLS();

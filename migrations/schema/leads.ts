@@ -13,7 +13,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { id, timestamps, tsvector } from './columns.ts';
 import { conversations } from './conversations.ts';
-import { tenantPolicy } from './tenant-policy.ts';
+import { tenantPolicies } from './tenant-policy.ts';
 import { tenants } from './tenants.ts';
 
 export const leads = pgTable(
@@ -49,7 +49,7 @@ export const leads = pgTable(
     index('idx_leads_search').using('gin', t.searchVector),
     index('idx_leads_email').on(t.email).where(sql`${t.email} is not null`),
     uniqueIndex('leads_conversation').on(t.conversationId),
-    tenantPolicy(),
+    ...tenantPolicies(),
   ],
 ).enableRLS();
 
@@ -73,6 +73,6 @@ export const leadScores = pgTable(
   (t) => [
     check('lead_scores_score', sql`${t.score} in ('hot', 'warm', 'cold')`),
     index('idx_lead_scores_lead').on(t.leadId, t.scoredAt.desc()),
-    tenantPolicy(),
+    ...tenantPolicies(),
   ],
 ).enableRLS();

@@ -17,14 +17,14 @@ import {
 import { createdAt, id, timestamps } from './columns.ts';
 import { conversationMessages, conversations } from './conversations.ts';
 import { socialAccounts } from './social-accounts.ts';
-import { tenantPolicy } from './tenant-policy.ts';
+import { definerPolicy, tenantPolicies } from './tenant-policy.ts';
 import { tenants } from './tenants.ts';
 
 /**
  * Webhook deliveries from Meta, stored as received (after their signature was checked) before the
  * 200 goes out, and processed afterwards. A delivery may hold events of several tenants, so the
- * table belongs to none: row level security is on with no policy, and the app role reaches it
- * only through the SECURITY DEFINER functions of the migration that creates it.
+ * table belongs to none: no tenant policy, and the app role reaches it only through the SECURITY
+ * DEFINER functions of the migration that creates it.
  */
 export const webhookEvents = pgTable(
   'webhook_events',
@@ -50,6 +50,7 @@ export const webhookEvents = pgTable(
     index('idx_webhook_events_pending').on(t.id).where(sql`${t.status} = 'pending'`),
     index('idx_webhook_events_received').on(t.receivedAt),
     check('webhook_events_status', sql`${t.status} in ('pending', 'done', 'failed')`),
+    definerPolicy(),
   ],
 ).enableRLS();
 
@@ -71,7 +72,7 @@ export const channelSettings = pgTable(
     instagramHumanAgent: boolean().default(true).notNull(),
     ...timestamps(),
   },
-  () => [tenantPolicy()],
+  () => [...tenantPolicies()],
 ).enableRLS();
 
 /**
@@ -108,7 +109,7 @@ export const channelContacts = pgTable(
     uniqueIndex('channel_contacts_scoped_user')
       .on(t.tenantId, t.platform, t.scopedUserId)
       .where(sql`${t.scopedUserId} is not null`),
-    tenantPolicy(),
+    ...tenantPolicies(),
   ],
 ).enableRLS();
 
@@ -178,6 +179,6 @@ export const outboundMessages = pgTable(
       sql`${t.status} in ('pending', 'sending', 'sent', 'delivered', 'read', 'played', 'failed', 'refused')`,
     ),
     check('outbound_messages_kind', sql`${t.kind} in ('text', 'template', 'mark_read')`),
-    tenantPolicy(),
+    ...tenantPolicies(),
   ],
 ).enableRLS();

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, pgTable, text, timestamp, unique, uuid, varchar } from 'drizzle-orm/pg-core';
 import { id, timestamps } from './columns.ts';
-import { tenantPolicy } from './tenant-policy.ts';
+import { tenantPolicies } from './tenant-policy.ts';
 import { tenants } from './tenants.ts';
 
 /** Instagram and WhatsApp accounts a tenant has connected. */
@@ -32,6 +32,6 @@ export const socialAccounts = pgTable(
     unique('social_accounts_platform_account').on(t.platform, t.accountId),
     index('idx_social_accounts_tenant').on(t.tenantId),
     index('idx_social_accounts_platform').on(t.platform, t.accountId),
-    tenantPolicy(),
+    ...tenantPolicies(),
   ],
 ).enableRLS();

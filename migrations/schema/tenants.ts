@@ -13,7 +13,7 @@ import {
   varchar,
 } from 'drizzle-orm/pg-core';
 import { createdAt, id, timestamps } from './columns.ts';
-import { tenantPolicy } from './tenant-policy.ts';
+import { tenantPolicies } from './tenant-policy.ts';
 
 /** Opening hours per weekday, as [["10:00", "19:00"]] ranges; an absent or empty day is closed. */
 export type WeeklyHours = Partial<
@@ -34,7 +34,7 @@ export const tenants = pgTable(
   (t) => [
     index('idx_tenants_slug').on(t.slug),
     check('tenants_slug_format', sql`${t.slug} ~ '^[a-z0-9]([a-z0-9-]{0,98}[a-z0-9])?$'`),
-    tenantPolicy('id'),
+    ...tenantPolicies('id'),
   ],
 ).enableRLS();
 
@@ -73,7 +73,7 @@ export const tenantWidgetConfigs = pgTable(
       'widget_colors',
       sql`${t.primaryColor} ~ '^#[0-9a-fA-F]{6}$' and ${t.textColor} ~ '^#[0-9a-fA-F]{6}$'`,
     ),
-    tenantPolicy(),
+    ...tenantPolicies(),
   ],
 ).enableRLS();
 
@@ -99,7 +99,7 @@ export const tenantBusinessProfiles = pgTable(
     calcomUrl: varchar({ length: 500 }),
     ...timestamps(),
   },
-  () => [tenantPolicy()],
+  () => [...tenantPolicies()],
 ).enableRLS();
 
 /** Operators: the people who answer escalations and manage the tenant. */
@@ -121,7 +121,7 @@ export const users = pgTable(
     unique('users_tenant_email').on(t.tenantId, t.email),
     index('idx_users_tenant').on(t.tenantId),
     check('users_role', sql`${t.role} in ('owner', 'admin', 'agent', 'viewer')`),
-    tenantPolicy(),
+    ...tenantPolicies(),
   ],
 ).enableRLS();
 
@@ -142,5 +142,5 @@ export const apiKeys = pgTable(
     expiresAt: timestamp({ withTimezone: true }),
     createdAt: createdAt(),
   },
-  (t) => [index('idx_api_keys_tenant').on(t.tenantId), tenantPolicy()],
+  (t) => [index('idx_api_keys_tenant').on(t.tenantId), ...tenantPolicies()],
 ).enableRLS();

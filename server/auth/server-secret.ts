@@ -1,17 +1,27 @@
 import { hkdfSync, randomBytes } from 'node:crypto';
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { DatabaseCredentials } from '../../db/open-app-database.ts';
 
 /** Independent keys derived from the one server secret, one per purpose. */
 export interface ServerKeys {
   visitorTokens: Buffer;
   /** AES-256-GCM key for secrets stored in the database (channel access tokens). */
   encryption: Buffer;
+  /** The app role's password and the key tenant scopes are signed with. */
+  database: DatabaseCredentials;
 }
 
 export function deriveServerKeys(secret: string): ServerKeys {
   const derive = (purpose: string) => Buffer.from(hkdfSync('sha256', secret, 'causette', purpose, 32));
-  return { visitorTokens: derive('visitor-tokens'), encryption: derive('encryption') };
+  return {
+    visitorTokens: derive('visitor-tokens'),
+    encryption: derive('encryption'),
+    database: {
+      appPassword: derive('database-app-role').toString('base64url'),
+      tenantScopeKey: derive('database-tenant-scope'),
+    },
+  };
 }
 
 /**

@@ -169,14 +169,22 @@ describe.runIf(url)('with a real Postgres', () => {
   afterAll(async () => {
     const admin = postgres(url!, { max: 1, onnotice: () => {} });
     await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.unsafe(`drop role if exists ${name}_app`);
     await admin.end();
   }, SLOW);
 
   it(
     'migrates, then creates a tenant and a key directly in the database',
     async () => {
-      const env = { DATABASE_URL: databaseUrl, CAUSETTE_SECRET: 'x'.repeat(32) };
-      expect((await causette(['migrate'], env)).stdout).toContain('Migrations are up to date');
+      // A role of this database's own: roles belong to the whole cluster.
+      const env = {
+        DATABASE_URL: databaseUrl,
+        CAUSETTE_SECRET: 'x'.repeat(32),
+        CAUSETTE_APP_ROLE: `${name}_app`,
+      };
+      expect((await causette(['migrate'], env)).stdout).toContain(
+        `Migrations are up to date; the server connects as the role ${name}_app.`,
+      );
       expect((await causette(['tenant', 'create', '--slug', 'pg-shop', '--name', 'PG Shop'], env)).code).toBe(
         0,
       );

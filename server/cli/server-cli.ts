@@ -15,18 +15,19 @@ export async function startCli(config: Config): Promise<number> {
   return 0;
 }
 
-/** `causette migrate`: applies pending migrations and nothing else. */
+/**
+ * `causette migrate`: applies pending migrations as the owner (DATABASE_URL) and provisions the
+ * app role the server serves as, then closes.
+ */
 export async function migrateCli(config: Config): Promise<number> {
-  const [{ runMigrations }, { openConfiguredDatabase }] = await Promise.all([
-    import('../../db/migrate.ts'),
-    import('../services/create-services.ts'),
-  ]);
-  const database = await openConfiguredDatabase(config, 'small');
-  try {
-    await runMigrations(database);
-    console.log('Migrations are up to date.');
-    return 0;
-  } finally {
-    await database.close();
-  }
+  const [{ migrateDatabase }, { appDatabaseOptions }, { deriveServerKeys, loadOrCreateSecret }] =
+    await Promise.all([
+      import('../../db/open-app-database.ts'),
+      import('../services/app-database-options.ts'),
+      import('../auth/server-secret.ts'),
+    ]);
+  const keys = deriveServerKeys(config.secret ?? (await loadOrCreateSecret(config.dataDir)));
+  await migrateDatabase(appDatabaseOptions(config, keys, { migrate: true }));
+  console.log(`Migrations are up to date; the server connects as the role ${config.appRole}.`);
+  return 0;
 }

@@ -6,7 +6,7 @@ import { findTenantIdBySlug } from '../../bot/tenants/tenant-store.ts';
 import { generateDay } from '../../bot/topics/generated-day.ts';
 import { seedCustomerMessages } from '../../bot/topics/seed-day.ts';
 import { localDate, previousDay } from '../../bot/topics/topic-date.ts';
-import { openDatabase } from '../../db/database.ts';
+import { reopenDataDir } from '../testing/reopen-data-dir.ts';
 import { runCli } from './run-cli.ts';
 
 let dataDir: string;
@@ -16,8 +16,9 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'causette-cli-topics-'));
   env = { CAUSETTE_DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
   expect((await cli(['tenant', 'create', '--slug', 'shop', '--name', 'Shop'])).code).toBe(0);
-  // The CLI has closed the embedded database: the test may open it to write the day's messages.
-  const database = await openDatabase({ driver: 'pglite', dataDir });
+  // The CLI has closed the embedded database: the test may open it, as the server does, to write
+  // the day's messages.
+  const database = await reopenDataDir(dataDir);
   try {
     const tenantId = (await findTenantIdBySlug(database.db, 'shop'))!;
     const day = generateDay(42);

@@ -34,7 +34,7 @@ afterAll(async () => {
 beforeEach(async () => {
   await testDb.reset();
   nextAnswer = 'Delivery takes 3 to 5 business days.';
-  kit = await startMetaTestKit(testDb.database, { responder: scripted, secret: 'x'.repeat(64) });
+  kit = await startMetaTestKit(testDb, { responder: scripted, secret: 'x'.repeat(64) });
 });
 afterEach(async () => {
   await kit.close();
@@ -248,7 +248,7 @@ describe('the outbox across a restart', () => {
     await kit.server.close();
 
     graph.recover();
-    const restarted = await startMetaTestKit(testDb.database, {
+    const restarted = await startMetaTestKit(testDb, {
       responder: scripted,
       secret: 'x'.repeat(64),
       graph,
@@ -282,7 +282,7 @@ describe('the outbox across a restart', () => {
     const callback = String(Reflect.get(Object(sent?.body), 'biz_opaque_callback_data'));
     expect(callback).toMatch(/^causette:[0-9a-f-]{36}$/);
 
-    const successor = await startMetaTestKit(testDb.database, {
+    const successor = await startMetaTestKit(testDb, {
       responder: scripted,
       secret: 'x'.repeat(64),
       graph: kit.graph,
@@ -349,12 +349,12 @@ describe('the outbox across a restart', () => {
     const graph = kit.graph;
     await kit.server.close();
     await testDb.reset();
-    kit = await startMetaTestKit(testDb.database, { responder: stuck, secret: 'x'.repeat(64), graph });
+    kit = await startMetaTestKit(testDb, { responder: stuck, secret: 'x'.repeat(64), graph });
     await kit.post('whatsapp', whatsappTextPayload(kit.clock, 'wamid.S3', 'How long does delivery take?'));
     const processing = kit.server.meta.drain();
     // The first process stored the message and is thinking (then dies); a second one sweeps.
     await thinking;
-    const successor = await startMetaTestKit(testDb.database, {
+    const successor = await startMetaTestKit(testDb, {
       responder: scripted,
       secret: 'x'.repeat(64),
       graph,
@@ -383,7 +383,7 @@ describe('the outbox across a restart', () => {
 
 describe('several server processes', () => {
   it('share the work: the same deliveries reaching two processes make one message and one reply each', async () => {
-    const second = await startMetaTestKit(testDb.database, {
+    const second = await startMetaTestKit(testDb, {
       responder: scripted,
       secret: 'x'.repeat(64),
       graph: kit.graph,
@@ -437,7 +437,7 @@ describe('while webhooks are arriving', () => {
     });
     const shop = kit.shop;
     await kit.close();
-    kit = await startMetaTestKit(testDb.database, {
+    kit = await startMetaTestKit(testDb, {
       responder: scripted,
       secret: 'x'.repeat(64),
       connect: false,

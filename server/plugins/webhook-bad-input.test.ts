@@ -16,7 +16,7 @@ let kit: MetaTestKit;
 // One app for the whole file: bad input must leave it as it was, which each case checks.
 beforeAll(async () => {
   testDb = await createTestDatabase();
-  kit = await startMetaTestKit(testDb.database);
+  kit = await startMetaTestKit(testDb);
 });
 afterAll(async () => {
   await kit.close();
@@ -26,10 +26,10 @@ beforeEach(async () => {
   await kit.clearConversations();
 });
 
+/** Every row of the table, whichever tenant it is of: counted as the owner. */
 async function count(table: 'webhook_events' | 'conversation_messages' | 'conversations') {
-  const rows = await queryRows<{ n: number }>(
-    testDb.database.db,
-    sql.raw(`select count(*)::int as n from ${table}`),
+  const rows = await testDb.asOwner((owner) =>
+    queryRows<{ n: number }>(owner, sql.raw(`select count(*)::int as n from ${table}`)),
   );
   return rows[0]?.n ?? 0;
 }
@@ -121,7 +121,7 @@ describe('bad input on the webhooks: 4xx or ignored, nothing half-stored, the se
     const lines: string[] = [];
     await kit.close();
     await testDb.reset();
-    kit = await startMetaTestKit(testDb.database, {
+    kit = await startMetaTestKit(testDb, {
       log: {
         debug() {},
         info: (_o, m) => lines.push(`info ${m}`),
@@ -152,7 +152,7 @@ describe('bad input on the webhooks: 4xx or ignored, nothing half-stored, the se
     expect((await fetch(`${kit.server.url}/healthz`)).status).toBe(200);
     await kit.close();
     await testDb.reset();
-    kit = await startMetaTestKit(testDb.database);
+    kit = await startMetaTestKit(testDb);
   });
 
   it('a dashboard "test" notification is acknowledged, logged, and not stored', async () => {
@@ -211,8 +211,8 @@ describe('bad input on the webhooks: 4xx or ignored, nothing half-stored, the se
   it('a database that cannot store the delivery gets 503, so Meta delivers it again', async () => {
     const body = await whatsappFixture('message__text.json');
     // The database refuses every new delivery (as a full disk or a failover would).
-    await testDb.database.db.execute(
-      sql`alter table webhook_events add constraint refuse_all check (false) not valid`,
+    await testDb.asOwner((owner) =>
+      owner.execute(sql`alter table webhook_events add constraint refuse_all check (false) not valid`),
     );
     try {
       const refused = await kit.post('whatsapp', body);
@@ -221,7 +221,9 @@ describe('bad input on the webhooks: 4xx or ignored, nothing half-stored, the se
       expect((await refused.json()).code).toBe('CAUSETTE_ERR_STORAGE_UNAVAILABLE');
       expect(await count('webhook_events')).toBe(0);
     } finally {
-      await testDb.database.db.execute(sql`alter table webhook_events drop constraint refuse_all`);
+      await testDb.asOwner((owner) =>
+        owner.execute(sql`alter table webhook_events drop constraint refuse_all`),
+      );
     }
     // Meta's retry, once the database is back, goes through.
     expect((await kit.post('whatsapp', body)).status).toBe(200);

@@ -16,7 +16,7 @@ let kit: MetaTestKit;
 // One app for every fixture: each case starts from no conversation at all.
 beforeAll(async () => {
   testDb = await createTestDatabase();
-  kit = await startMetaTestKit(testDb.database, {
+  kit = await startMetaTestKit(testDb, {
     responder: {
       async respond() {
         return { text: 'Nous livrons en 3 à 5 jours ouvrés.', citations: [], metadata: {} };

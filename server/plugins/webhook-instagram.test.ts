@@ -44,7 +44,7 @@ afterAll(async () => {
 beforeEach(async () => {
   await testDb.reset();
   nextAnswer = 'Nous livrons en 3 à 5 jours ouvrés.';
-  kit = await startMetaTestKit(testDb.database, {
+  kit = await startMetaTestKit(testDb, {
     responder: scripted,
     clock: new TestClock(new Date(FIXTURE_TIME + 60_000)),
   });
@@ -241,7 +241,7 @@ describe('signatures', () => {
   it('use INSTAGRAM_APP_SECRET when it is set', async () => {
     await kit.close();
     await testDb.reset();
-    kit = await startMetaTestKit(testDb.database, {
+    kit = await startMetaTestKit(testDb, {
       responder: scripted,
       meta: { instagramAppSecret: 'instagram-app-secret' },
     });

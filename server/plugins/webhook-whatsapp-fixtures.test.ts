@@ -10,7 +10,7 @@ let testDb: TestDatabase;
 let kit: MetaTestKit;
 beforeAll(async () => {
   testDb = await createTestDatabase();
-  kit = await startMetaTestKit(testDb.database);
+  kit = await startMetaTestKit(testDb);
 });
 afterAll(async () => {
   await kit.close();

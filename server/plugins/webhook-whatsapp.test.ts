@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await testDb.reset();
-  kit = await startMetaTestKit(testDb.database);
+  kit = await startMetaTestKit(testDb);
   await withTenant(testDb.database.db, kit.shop.id, (tx) =>
     createFaqEntry(tx, kit.shop.id, {
       lang: 'en',
@@ -103,9 +103,9 @@ async function partsOf(tenantId: string) {
 }
 
 async function storedDeliveries() {
-  const rows = await queryRows<{ n: number }>(
-    testDb.database.db,
-    sql`select count(*)::int as n from webhook_events`,
+  // Deliveries belong to no tenant: only their owner reads them directly.
+  const rows = await testDb.asOwner((owner) =>
+    queryRows<{ n: number }>(owner, sql`select count(*)::int as n from webhook_events`),
   );
   return rows[0]?.n ?? 0;
 }

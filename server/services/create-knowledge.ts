@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Logger } from '../../bot/logger.ts';
-import type { Db } from '../../db/database.ts';
+import type { Database, Db } from '../../db/database.ts';
 import { createDocumentService, type DocumentService } from '../../knowledge/documents/document-service.ts';
 import type { Embedder } from '../../knowledge/embed/embedder.ts';
 import { createHashedEmbedder } from '../../knowledge/embed/hashed-embedder.ts';
@@ -57,6 +57,8 @@ export interface Knowledge {
 export function createKnowledge(options: {
   config: KnowledgeConfig;
   db: Db;
+  /** Maintenance with the owner's rights (statistics after a burst of knowledge jobs). */
+  maintain: Database['maintain'];
   dataDir: string;
   log: Logger;
   /** Query expansion (lexicon, gazetteer, stems): all on unless a benchmark measures without. */
@@ -85,7 +87,7 @@ export function createKnowledge(options: {
     vectors,
     log,
     dataDir: options.dataDir,
-    runner: createJobRunner({ db, log }),
+    runner: createJobRunner({ db, maintain: options.maintain, log }),
     maxUploadBytes: config.maxUploadBytes,
     crawl: {
       ...DEFAULT_CRAWL_SETTINGS,

@@ -17,12 +17,13 @@ import { type Bot, createBot, type Understanding } from '../../bot/create-bot.ts
 import { type Logger, silentLogger } from '../../bot/logger.ts';
 import { createSmtpMailer } from '../../bot/notifications/mailer.ts';
 import type { Responder } from '../../bot/responder.ts';
-import { type Database, openDatabase } from '../../db/database.ts';
-import { runMigrations } from '../../db/migrate.ts';
+import type { Database } from '../../db/database.ts';
+import { openAppDatabase } from '../../db/open-app-database.ts';
 import { startStatisticsKeeper } from '../../db/planner-statistics.ts';
 import type { AppDeps } from '../app.ts';
 import { deriveServerKeys, loadOrCreateSecret, type ServerKeys } from '../auth/server-secret.ts';
 import type { Config } from '../config.ts';
+import { appDatabaseOptions } from './app-database-options.ts';
 import { type CloseFunction, Closer } from './closer.ts';
 import { createDailyTopics, type DailyTopics } from './create-daily-topics.ts';
 import { createKnowledge, type Knowledge } from './create-knowledge.ts';
@@ -90,7 +91,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     if (!overrides.database) {
       // Keeps the planner's statistics true as tables grow (and, embedded, vacuums: PGlite has no
       // autovacuum), so that lookups by key stay lookups by key (docs/decisions/0002-statistics-keeper.md).
-      const statistics = startStatisticsKeeper(database.db, {
+      const statistics = startStatisticsKeeper(database, {
         analyzeOnGrowth: 2,
         vacuum: database.driver === 'pglite',
         onError: (error) => log.warn({ err: error }, 'refreshing planner statistics failed'),
@@ -103,7 +104,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     closer.defer(() => events.close());
     // With a real Postgres, webhook acknowledgements get connections of their own.
     const ingest = config.databaseUrl
-      ? await openDatabase({ driver: 'postgres', url: config.databaseUrl, maxConnections: 2 })
+      ? await openAppDatabase(appDatabaseOptions(config, base.keys, { migrate: false, maxConnections: 2 }))
       : undefined;
     if (ingest) closer.defer(() => ingest.close());
     const meta = createMetaChannels({
@@ -167,15 +168,17 @@ export async function openCommandServices(
 }
 
 /**
- * The configured database: Postgres at DATABASE_URL, or PGlite in the data directory (which then
- * no other process may open). A small pool is enough for one command at a time.
+ * The configured database, migrated: Postgres at DATABASE_URL, served as the app role, or PGlite
+ * in the data directory (which then no other process may open). A small pool is enough for one
+ * command at a time.
  */
-export function openConfiguredDatabase(config: Config, pool: 'server' | 'small'): Promise<Database> {
-  if (!config.databaseUrl) return openDatabase({ driver: 'pglite', dataDir: config.dataDir });
-  return openDatabase(
-    pool === 'small'
-      ? { driver: 'postgres', url: config.databaseUrl, maxConnections: 2 }
-      : { driver: 'postgres', url: config.databaseUrl },
+export function openConfiguredDatabase(
+  config: Config,
+  keys: ServerKeys,
+  pool: 'server' | 'small',
+): Promise<Database> {
+  return openAppDatabase(
+    appDatabaseOptions(config, keys, { migrate: true, maxConnections: pool === 'small' ? 2 : undefined }),
   );
 }
 
@@ -203,17 +206,18 @@ async function openBase(
   pool: 'server' | 'small',
 ): Promise<CommandServices> {
   const log = overrides.log ?? silentLogger;
+  const keys = deriveServerKeys(config.secret ?? (await loadOrCreateSecret(config.dataDir)));
   let database = overrides.database;
   if (!database) {
-    const opened = await openConfiguredDatabase(config, pool);
+    // Migrated as the owner, then served through the app role only.
+    const opened = await openConfiguredDatabase(config, keys, pool);
     closer.defer(() => opened.close());
-    await runMigrations(opened);
     database = opened;
   }
-  const keys = deriveServerKeys(config.secret ?? (await loadOrCreateSecret(config.dataDir)));
   const knowledge = createKnowledge({
     config: config.knowledge,
     db: database.db,
+    maintain: database.maintain,
     dataDir: config.dataDir,
     log,
     expansion: overrides.understanding?.expansion,

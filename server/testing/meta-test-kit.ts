@@ -9,6 +9,7 @@ import { createTenant } from '../../bot/tenants/tenant-store.ts';
 import { GraphStandIn } from '../../bot/testing/graph-stand-in.ts';
 import type { Database, Db } from '../../db/database.ts';
 import { withTenant } from '../../db/tenant-scope.ts';
+import type { TestDatabase } from '../../db/testing/test-database.ts';
 import type { MetaConfig } from '../config.ts';
 import { startTestApp, TEST_META_CONFIG, type TestApp } from './test-app.ts';
 
@@ -50,7 +51,7 @@ export interface MetaTestKit {
 
 /** The app with webhooks on, a stand-in Graph API, a settable clock and one tenant. */
 export async function startMetaTestKit(
-  database: Database,
+  testDb: TestDatabase,
   options: {
     meta?: Partial<MetaConfig>;
     responder?: Responder;
@@ -70,6 +71,7 @@ export async function startMetaTestKit(
   const graph = options.graph ?? (await GraphStandIn.start());
   const clock = options.clock ?? new TestClock();
   const pressure = options.underPressure ? { underPressure: options.underPressure } : {};
+  const database = testDb.database;
   const server = await startTestApp(database, {
     meta: { graphUrl: graph.url, instagramGraphUrl: graph.url, ...options.meta },
     responder: options.responder,
@@ -132,8 +134,10 @@ export async function startMetaTestKit(
       });
     },
     async clearConversations() {
-      await db.execute(sql`delete from webhook_events`);
-      await db.execute(sql`delete from conversations`);
+      await testDb.asOwner(async (owner) => {
+        await owner.execute(sql`delete from webhook_events`);
+        await owner.execute(sql`delete from conversations`);
+      });
       graph.calls.length = 0;
     },
     close() {

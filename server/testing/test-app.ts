@@ -121,6 +121,8 @@ export function testConfig(dataDir: string, options: TestAppOptions): Config {
     host: '127.0.0.1',
     port: 0,
     databaseUrl: undefined,
+    databaseAppUrl: undefined,
+    appRole: 'causette_app',
     dataDir,
     secret: options.secret ?? randomBytes(32).toString('hex'),
     logLevel: 'silent',

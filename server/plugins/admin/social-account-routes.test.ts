@@ -79,7 +79,7 @@ describe('/api/v1/social-accounts', () => {
       authorization: `Bearer ${TOKEN}`,
     });
 
-    const [row] = await testDb.database.db.select().from(socialAccounts);
+    const [row] = await testDb.asOwner((owner) => owner.select().from(socialAccounts));
     expect(row?.accessToken).not.toContain(TOKEN);
     expect(row?.accessToken?.startsWith('v1.')).toBe(true);
     expect(server.meta.cipher.decrypt(row!.accessToken!, tokenContext('whatsapp', '1122334455667'))).toBe(
@@ -121,7 +121,7 @@ describe('/api/v1/social-accounts', () => {
     });
     expect(response.status).toBe(422);
     expect((await response.json()).message).toContain('Session has expired');
-    expect(await testDb.database.db.select().from(socialAccounts)).toEqual([]);
+    expect(await testDb.asOwner((owner) => owner.select().from(socialAccounts))).toEqual([]);
     expect(logged).not.toContain(TOKEN);
   });
 
@@ -136,7 +136,7 @@ describe('/api/v1/social-accounts', () => {
     ).json();
     expect((await api('DELETE', `/social-accounts/${created.id}`, undefined, otherKey)).status).toBe(404);
     expect((await api('DELETE', `/social-accounts/${created.id}`)).status).toBe(204);
-    expect(await testDb.database.db.select().from(socialAccounts)).toEqual([]);
+    expect(await testDb.asOwner((owner) => owner.select().from(socialAccounts))).toEqual([]);
   });
 
   it('validates what it is given', async () => {
